@@ -1,0 +1,32 @@
+import type { Clock } from '../src/ports.js';
+import type { Store } from '../src/store/store.js';
+import type { DiscordMessage } from '../src/types.js';
+
+/** What a command may use. Both front ends (`!hook` and `/hook`) build one of these. */
+export interface CommandContext {
+  guildId: string;
+  channelId: string;
+  userId: string;
+  /** Manage Webhooks or Administrator in this channel. */
+  canManage: boolean;
+  prefix: string;
+  publicUrl: () => string;
+  store: Store;
+  clock: Clock;
+  /** Tells the pipeline new events are stored. */
+  kick: () => void;
+  newSecret: () => string;
+  dockerStatus: () => string;
+}
+
+/**
+ * A command's answer: `reply` is for the channel; `secret` only for the invoker (DM, or an ephemeral reply);
+ * `secretUndelivered` is added to the channel reply when the DM could not be sent.
+ */
+export interface CommandResult {
+  reply: DiscordMessage;
+  secret?: DiscordMessage;
+  secretUndelivered?: string;
+}
+
+export const text = (content: string): CommandResult => ({ reply: { content, allowed_mentions: { parse: [] } } });

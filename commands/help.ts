@@ -1,0 +1,21 @@
+import type { CommandContext, CommandResult } from './context.js';
+
+/** The command list with one example each (the contract's table). */
+export function helpText(p: string): string {
+  return [
+    '**hookbot commands** (Manage Webhooks needed for changes)',
+    `\`${p} github on [--events push,pr,issues,release,workflow|all] [--repo owner/name]\` — GitHub events here. e.g. \`${p} github on --events push,pr --repo acme/api\``,
+    `\`${p} github off\` / \`${p} <ref> off\` — pause a hook (URL answers 404). e.g. \`${p} hook_001 off\``,
+    `\`${p} delete <id>\` — remove a hook. e.g. \`${p} delete hook_001\``,
+    `\`${p} list\` — hooks of this server with status and last delivery`,
+    `\`${p} test <id>\` — a sample event through the whole pipeline. e.g. \`${p} test hook_001\``,
+    `\`${p} format <ref>[-<event>] "<template>"\` — your own mustache layout. e.g. \`${p} format github-push "📦 {{author}} pushed {{commit_count}} to {{branch}}"\``,
+    `\`${p} format <ref>[-<event>] reset\` — back to the default layout. e.g. \`${p} format github reset\``,
+    `\`${p} help\` — this list`,
+    'Coming later: `docker on`, `ci on`, `custom`, `filter`, `aggregate`, `alert-if`, `explain`, `replay`, `secret`.',
+  ].join('\n');
+}
+
+export function helpCommand(_args: string[], ctx: CommandContext): Promise<CommandResult> {
+  return Promise.resolve({ reply: { content: helpText(ctx.prefix), allowed_mentions: { parse: [] } } });
+}

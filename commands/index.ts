@@ -1,0 +1,56 @@
+import type { CommandContext, CommandResult } from './context.js';
+import { text } from './context.js';
+import { deleteCommand } from './delete.js';
+import { formatCommand } from './format.js';
+import { githubCommand } from './github.js';
+import { helpCommand, helpText } from './help.js';
+import { listCommand } from './list.js';
+import { MSG } from './messages.js';
+import { offCommand } from './off.js';
+import { testCommand } from './test.js';
+import { tokenize } from './tokenize.js';
+
+export type { CommandContext, CommandResult } from './context.js';
+
+type Verb = (args: string[], ctx: CommandContext) => Promise<CommandResult>;
+
+const VERBS: Record<string, Verb> = {
+  help: helpCommand,
+  github: githubCommand,
+  list: listCommand,
+  delete: deleteCommand,
+  remove: deleteCommand,
+  test: testCommand,
+  format: formatCommand,
+};
+
+/** Verbs of the contract that later versions implement. */
+const LATER = new Set(['docker', 'ci', 'custom', 'filter', 'aggregate', 'alert-if', 'explain', 'replay', 'secret']);
+
+/** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
+export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const [first, ...rest] = args;
+  if (!first) return helpCommand([], ctx);
+  const verb = first.toLowerCase();
+  if (VERBS[verb]) return VERBS[verb](rest, ctx);
+  if (LATER.has(verb)) return text(MSG.notYet(`${ctx.prefix} ${verb}`));
+  // `!hook <ref> <action> …`
+  const action = rest[0]?.toLowerCase();
+  if (action === 'off') return offCommand(first, ctx);
+  if (action && LATER.has(action)) return text(MSG.notYet(`${ctx.prefix} <ref> ${action}`));
+  return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
+}
+
+/**
+ * Parses a chat line. Returns null when the line is not a hookbot command (wrong prefix), so the caller
+ * stays silent; otherwise the result to send.
+ */
+export async function runChatCommand(content: string, ctx: CommandContext): Promise<CommandResult | null> {
+  const trimmed = content.trim();
+  if (!trimmed.toLowerCase().startsWith(ctx.prefix.toLowerCase())) return null;
+  const after = trimmed.slice(ctx.prefix.length);
+  if (after && !/^\s/.test(after)) return null; // `!hooks` is not `!hook`
+  const t = tokenize(after);
+  if (!t.ok) return text(`⚠️ ${t.error}. Close the quote, e.g. \`${ctx.prefix} format github "{{title}}"\`.`);
+  return runCommand(t.tokens, ctx);
+}

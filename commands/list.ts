@@ -1,0 +1,32 @@
+import type { Hook } from '../src/store/store.js';
+import type { CommandContext, CommandResult } from './context.js';
+import { githubEventLabels } from '../src/github-events.js';
+
+function describe(h: Hook, ctx: CommandContext): string {
+  const status = !h.enabled ? '⏸️ off' : h.status === 'failing' ? `⚠️ failing: ${h.statusReason ?? 'unknown'}` : '✅ on';
+  const filters = Object.entries(h.filters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+  const templates = Object.keys(h.templates ?? {}).map((k) => (k === '*' ? 'all events' : k)).join(', ') || 'default';
+  const last = h.lastDeliveryAt ? `<t:${Math.floor(Date.parse(h.lastDeliveryAt) / 1000)}:R>` : 'never';
+  return [
+    `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}`,
+    `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} · template: ${templates} · aggregation: off`,
+    `last delivery: ${last} · URL: ${ctx.publicUrl()}/webhook/${h.service}/${h.id}`,
+  ].join('\n');
+}
+
+/** `!hook list`: every hook of this server, with status and last delivery. */
+export async function listCommand(_args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const hooks = await ctx.store.listHooks(ctx.guildId);
+  const lines = hooks.map((h) => describe(h, ctx));
+  return {
+    reply: {
+      embeds: [{
+        title: `🪝 Hooks on this server (${hooks.length})`,
+        color: 0x0969da,
+        description: hooks.length ? lines.join('\n\n') : `No hooks yet. Start with \`${ctx.prefix} github on\`.`,
+        footer: { text: `Docker: ${ctx.dockerStatus()}` },
+      }],
+      allowed_mentions: { parse: [] },
+    },
+  };
+}

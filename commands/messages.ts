@@ -1,0 +1,28 @@
+/** Every user-facing error wording, in one place. `p` is the command prefix (`!hook`). */
+export const MSG = {
+  noPermission: (p: string) =>
+    `⛔ You need the **Manage Webhooks** (or Administrator) permission in this channel to change hooks. `
+    + `Ask someone who has it, or use \`${p} list\` to see what is set up.`,
+  unknownHook: (ref: string, p: string) =>
+    `❓ No hook \`${ref}\` here. Use a hook id from \`${p} list\` (like \`hook_001\`) or, in the hook's channel, its service name (\`github\`).`,
+  parse: (why: string, usage: string) => `⚠️ ${why}\nUsage: \`${usage}\``,
+  notYet: (what: string) => `🚧 \`${what}\` is not available in this version of hookbot yet.`,
+  noGuild: 'hookbot commands work in a server channel, not in DMs.',
+} as const;
+
+/** One line per command: usage and an example. Kept in the order of the contract. */
+export const USAGE = {
+  help: '!hook help',
+  github: '!hook github on [--events push,pr,issues,release,workflow|all] [--repo owner/name]',
+  githubOff: '!hook github off',
+  list: '!hook list',
+  delete: '!hook delete <id>',
+  off: '!hook <ref> off',
+  test: '!hook test <id>',
+  format: '!hook format <ref>[-<event>] "<template>"  |  !hook format <ref>[-<event>] reset',
+} as const;
+
+/** A usage line with the configured prefix. */
+export function usage(key: keyof typeof USAGE, prefix: string): string {
+  return USAGE[key].replaceAll('!hook', prefix);
+}

@@ -1,0 +1,60 @@
+import type { NormalizedEvent } from '../src/types.js';
+
+type Field = { name: string; value: string; inline?: boolean };
+
+const f = (name: string, value: string | number | null | undefined, inline = true): Field[] =>
+  value === null || value === undefined || value === '' ? [] : [{ name, value: String(value), inline }];
+
+const link = (text: string, url: string | null | undefined) => (url ? `[${text}](${url})` : text);
+
+/** The embed fields for each kind of event. */
+export function fieldsFor(e: NormalizedEvent): Field[] {
+  switch (e.kind) {
+    case 'github.push': {
+      const x = e.fields;
+      const files = x.files_touched
+        ? `${x.files_touched} (+${x.files_added} ~${x.files_modified} −${x.files_removed})` : null;
+      return [
+        ...f(x.ref_type === 'tag' ? 'Tag' : 'Branch', x.ref.replace(/^refs\/(heads|tags)\//, '')),
+        ...f('Pusher', x.pusher),
+        ...f('Commits', x.deleted ? null : x.commit_count),
+        ...f('Files touched', files),
+        ...f('Latest commit', x.latest_commit_message ? link(x.latest_commit_message, x.latest_commit_url) : null, false),
+        ...f('Compare', x.compare_url && !x.deleted ? link('View changes', x.compare_url) : null),
+      ];
+    }
+    case 'github.pull_request': {
+      const x = e.fields;
+      const changes = x.changed_files === null ? null
+        : `${x.changed_files} file${x.changed_files === 1 ? '' : 's'} (+${x.additions ?? 0} / −${x.deletions ?? 0})`;
+      return [
+        ...f('Author', x.author),
+        ...f('State', x.state),
+        ...f('Changes', changes),
+        ...f('Branches', x.head && x.base ? `${x.head} → ${x.base}` : null),
+        ...f('Reviewer requested', x.requested_reviewer),
+      ];
+    }
+    case 'github.issues':
+      return [...f('Author', e.fields.author), ...f('State', e.fields.state), ...f('Labels', e.fields.labels)];
+    case 'github.issue_comment':
+      return [...f('Author', e.fields.author)];
+    case 'github.release':
+      return [
+        ...f('Tag', e.fields.tag), ...f('Author', e.fields.author),
+        ...f('Type', e.fields.prerelease ? 'pre-release' : 'release'),
+      ];
+    case 'github.workflow_run':
+      return [
+        ...f('Workflow', e.fields.workflow),
+        ...f('Conclusion', e.fields.conclusion),
+        ...f('Duration', e.fields.duration),
+        ...f('Branch', e.branch),
+        ...f('Triggered by', e.fields.author),
+      ];
+    case 'github.ping':
+      return [...f('Events', e.fields.hook_events, false)];
+    default:
+      return [...f('Event', e.action ? `${e.event}.${e.action}` : e.event), ...f('Repository', e.repo), ...f('Sender', e.actor?.name)];
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, def: z.input<T>) =>
+  z.preprocess((v) => (v === undefined || v === '' ? def : v), schema);
+
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const schema = z.object({
+  DISCORD_TOKEN: z.string({ error: 'is required (the bot token from the Discord developer portal → Bot → Token)' })
+    .trim().min(1, 'is required (the bot token from the Discord developer portal → Bot → Token)'),
+  DISCORD_API_URL: withDefault(httpUrl, 'https://discord.com/api'),
+  PORT: withDefault(z.coerce.number({ error: 'must be a port number (0–65535)' }).int().min(0).max(65535), '8080'),
+  HOST: withDefault(z.string().min(1), '0.0.0.0'),
+  PUBLIC_URL: optional(httpUrl),
+  NGROK_AUTHTOKEN: optional(z.string()),
+  NGROK_DOMAIN: optional(z.string()),
+  DATABASE_PATH: withDefault(z.string().min(1), './data/hookbot.db'),
+  DOCKER_HOST: withDefault(z.string().regex(/^(unix|tcp|http|https|npipe):\/\//, 'must look like unix:///var/run/docker.sock or tcp://host:2375'), 'unix:///var/run/docker.sock'),
+  DISCORD_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, 'must be a server id (17–20 digits)')),
+  COMMAND_PREFIX: withDefault(z.string().trim().min(1), '!hook'),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  MAX_BODY_BYTES: withDefault(z.coerce.number({ error: 'must be a number of bytes' }).int().positive(), '26214400'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Reads the configuration from an environment (defaults < env). Pure: tests pass their own env. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const r = schema.safeParse(env);
+  if (r.success) return { ok: true, config: r.data };
+  return {
+    ok: false,
+    errors: r.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`),
+  };
+}

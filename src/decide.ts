@@ -1,0 +1,22 @@
+import type { Hook } from './store/store.js';
+import type { NormalizedEvent } from './types.js';
+import { ALL_EVENTS } from './github-events.js';
+
+export type Decision = { keep: true; reason: string } | { keep: false; reason: string };
+
+/**
+ * Whether a hook's settings let an event through, and why. Pure; `explain` reuses it.
+ * Ping always passes so that a new hook can be seen to work; `!hook test` samples skip the event-type check.
+ */
+export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: NormalizedEvent, opts: { test?: boolean } = {}): Decision {
+  if (event.kind === 'github.ping') return { keep: true, reason: 'ping is always shown' };
+  const events = hook.events ?? [];
+  if (!opts.test && !events.includes(ALL_EVENTS) && !events.includes(event.event)) {
+    return { keep: false, reason: `event \`${event.event}\` is not in this hook's events (${events.join(', ')})` };
+  }
+  const repo = hook.filters?.repo;
+  if (repo && event.repo?.toLowerCase() !== repo.toLowerCase()) {
+    return { keep: false, reason: `repository ${event.repo ?? '(none)'} is not ${repo}` };
+  }
+  return { keep: true, reason: 'matched this hook\'s events' };
+}

@@ -1,0 +1,45 @@
+import { DiscordAPIError, HTTPError, Routes, type REST } from 'discord.js';
+import { DeliveryError } from '../errors.js';
+import type { Notifier } from '../ports.js';
+import type { DiscordMessage } from '../types.js';
+
+/**
+ * Translates any failure of a Discord request into a DeliveryError.
+ * 401/403/404 and 400 will fail the same way again (and Discord bans clients that make 10,000 invalid
+ * requests in 10 minutes: https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit),
+ * so they are not retryable; 5xx, timeouts and network errors are.
+ */
+export function toDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  if (err instanceof DiscordAPIError) {
+    const retryable = err.status >= 500 || err.status === 429;
+    return new DeliveryError(err.message, retryable, err.status, typeof err.code === 'number' ? err.code : undefined);
+  }
+  if (err instanceof HTTPError) return new DeliveryError(`${err.status} ${err.message}`, err.status >= 500 || err.status === 429, err.status);
+  const e = err as Error;
+  return new DeliveryError(e?.name === 'AbortError' ? 'request timed out' : e?.message ?? String(err), true);
+}
+
+/** Posts through discord.js's REST client, which queues per route and waits out 429s by their headers. */
+export function createRestNotifier(rest: REST): Notifier {
+  return {
+    async post(channelId, body, nonce) {
+      try {
+        const msg = await rest.post(Routes.channelMessages(channelId), {
+          body: { ...body, nonce, enforce_nonce: true },
+        }) as { id: string };
+        return { messageId: msg.id };
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    },
+    async dm(userId, body: DiscordMessage) {
+      try {
+        const channel = await rest.post(Routes.userChannels(), { body: { recipient_id: userId } }) as { id: string };
+        await rest.post(Routes.channelMessages(channel.id), { body });
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    },
+  };
+}

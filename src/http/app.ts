@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import type { Clock } from '../ports.js';
+import type { Store } from '../store/store.js';
+import { readDelivery } from './read-delivery.js';
+import { verifyDelivery } from './verify.js';
+
+export interface Health {
+  ready: boolean;
+  status: 'ok' | 'degraded' | 'starting';
+  discord: string;
+  docker: string;
+  db: string;
+}
+
+export interface AppDeps {
+  store: Store;
+  onStored: () => void;
+  log: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  maxBodyBytes: number;
+  health: () => Promise<Health>;
+}
+
+const SERVICES = new Set(['github', 'ci', 'custom']);
+
+/** The HTTP listener: verify, store, then 2xx. No formatting or business rules here. */
+export function createApp(deps: AppDeps): express.Express {
+  const { store, log, metrics } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+
+  const answer = (res: Response, service: string, status: number, body: Record<string, unknown>) => {
+    metrics.deliveries.inc({ service, status: String(status) });
+    res.status(status).json(body);
+  };
+
+  app.post('/webhook/:service/:hookId', async (req: Request, res: Response, next: NextFunction) => {
+    const service = String(req.params.service);
+    const hookId = String(req.params.hookId);
+    if (!SERVICES.has(service)) return answer(res, 'unknown', 404, { error: `unknown service ${service}` });
+    const hook = await store.getHook(hookId);
+    if (!hook || hook.service !== service || !hook.enabled) {
+      return answer(res, service, 404, { error: `no enabled ${service} hook ${hookId}` });
+    }
+    res.locals.hook = hook;
+    next();
+  }, express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req: Request, res: Response) => {
+    const hook = res.locals.hook;
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const bad = await verifyDelivery(hook, raw, req.headers);
+    if (bad) {
+      log.warn({ hookId: hook.id, reason: bad }, 'delivery rejected: bad signature');
+      return answer(res, hook.service, 401, { error: bad });
+    }
+    const delivery = readDelivery(hook.service, raw, req.headers);
+    if (!delivery.ok) return answer(res, hook.service, 400, { error: delivery.error });
+    const receivedAt = new Date(deps.clock.now()).toISOString();
+    const { id, duplicate } = await store.insertEvent({
+      hookId: hook.id,
+      deliveryId: delivery.deliveryId ?? randomUUID(),
+      eventType: delivery.eventType,
+      payload: delivery.payload,
+      receivedAt,
+    });
+    if (duplicate) return answer(res, hook.service, 200, { status: 'duplicate', id });
+    await store.updateHook(hook.id, { lastDeliveryAt: receivedAt });
+    answer(res, hook.service, 202, { status: 'stored', id });
+    deps.onStored();
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    const h = await deps.health();
+    res.status(h.ready ? 200 : 503).json({ status: h.status, discord: h.discord, docker: h.docker, db: h.db });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  // Errors from the body reader carry the HTTP status (413 too large, 415 bad encoding, 400 aborted).
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const service = String(req.params?.service ?? 'unknown');
+    if (status === 500) log.error({ err }, 'request failed');
+    const error = status === 413 ? `body larger than ${deps.maxBodyBytes} bytes` : status === 500 ? 'internal error' : err.message;
+    metrics.deliveries.inc({ service, status: String(status) });
+    if (!res.headersSent) res.status(status).json({ error });
+  });
+
+  return app;
+}

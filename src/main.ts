@@ -1,0 +1,46 @@
+import 'dotenv/config';
+import { pino } from 'pino';
+import { loadConfig } from './config.js';
+import { createHookbot } from './create-hookbot.js';
+
+/** The only place that reads process.env and creates real clients. */
+async function main(): Promise<void> {
+  const result = loadConfig(process.env);
+  if (!result.ok) {
+    for (const line of result.errors) console.error(`hookbot: config error: ${line}`);
+    console.error('hookbot: copy .env.example to .env and fill it in (see README).');
+    process.exit(1);
+  }
+  const config = result.config;
+  const log = pino({
+    level: config.LOG_LEVEL,
+    redact: { paths: ['secret', '*.secret', 'token', '*.token', 'headers.authorization', 'DISCORD_TOKEN'], censor: '[redacted]' },
+  });
+  let bot: Awaited<ReturnType<typeof createHookbot>>;
+  try {
+    bot = await createHookbot(config, log);
+  } catch (err) {
+    const e = err as Error & { code?: string | number };
+    if (e.code === 'TokenInvalid' || /401|invalid token/i.test(e.message)) {
+      log.fatal('Discord rejected DISCORD_TOKEN (401): copy the token again from the developer portal → Bot → Reset Token');
+    } else if (e.code === 'EADDRINUSE') {
+      log.fatal(`port ${config.PORT} is already in use: set PORT to a free port (0 picks one)`);
+    } else if (/disallowed intents|4014/i.test(e.message)) {
+      log.fatal('Discord refused the Message Content intent (4014): enable it in the developer portal → Bot → Privileged Gateway Intents → Message Content Intent');
+    } else {
+      log.fatal({ err: e.message }, 'hookbot could not start');
+    }
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down: no new deliveries, finishing posts in flight');
+    bot.stop().then(() => process.exit(0), (err) => {
+      log.error({ err: (err as Error).message }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

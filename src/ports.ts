@@ -1,0 +1,15 @@
+import type { DiscordMessage } from './types.js';
+
+/** Posts to Discord. Throws DeliveryError. */
+export interface Notifier {
+  /** Posts `body` to a channel; `nonce` makes a retried post return the first message instead of a duplicate. */
+  post(channelId: string, body: DiscordMessage, nonce: string): Promise<{ messageId: string }>;
+  /** Sends a direct message to a user. */
+  dm(userId: string, body: DiscordMessage): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,60 @@
+import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+
+/** One hook: a channel's subscription to a source. */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id').primaryKey(), // hook_001
+  guildId: text('guild_id').notNull(),
+  channelId: text('channel_id').notNull(),
+  userId: text('user_id').notNull(),
+  service: text('service').notNull(), // github | docker | ci | custom
+  url: text('url'), // forward URL (custom hooks)
+  secret: text('secret').notNull(),
+  verify: text('verify').notNull().default('github'),
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  filters: text('filters', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+  templates: text('templates', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  status: text('status').notNull().default('ok'), // ok | failing
+  statusReason: text('status_reason'),
+  lastDeliveryAt: text('last_delivery_at'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
+
+/** The inbox: every accepted delivery, stored before it is acknowledged. */
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  hookId: text('hook_id').notNull(),
+  deliveryId: text('delivery_id').notNull(),
+  eventType: text('event_type').notNull(),
+  payload: text('payload').notNull(),
+  receivedAt: text('received_at').notNull(),
+  processed: integer('processed', { mode: 'boolean' }).notNull().default(false),
+  processedAt: text('processed_at'),
+  outcome: text('outcome'), // posted | filtered:<why> | error:<why>
+}, (t) => [
+  uniqueIndex('webhook_events_delivery').on(t.hookId, t.deliveryId),
+  index('webhook_events_unprocessed').on(t.processed),
+]);
+
+/** The outbox: one row per Discord message to post; `nonce` makes retries idempotent. */
+export const outbox = sqliteTable('outbox', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  eventId: integer('event_id'),
+  hookId: text('hook_id'),
+  channelId: text('channel_id').notNull(),
+  body: text('body', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  nonce: text('nonce').notNull(),
+  state: text('state').notNull().default('pending'), // pending | sent | failed
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull().default(0), // epoch ms
+  messageId: text('message_id'),
+  lastError: text('last_error'),
+  createdAt: text('created_at').notNull(),
+  sentAt: text('sent_at'),
+}, (t) => [index('outbox_pending').on(t.state, t.channelId, t.id)]);
+
+/** Small key/value settings (e.g. the next hook number). */
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,144 @@
+/**
+ * The normalized event: the contract between parsers and everything after them
+ * (filters, templates, formatters, the outbox). Every source — GitHub, CI, Docker,
+ * custom JSON — produces one of these.
+ */
+export type EventSource = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'docker' | 'custom';
+
+/** Drives the embed colour and the alert wording. */
+export type EventStatus = 'success' | 'failure' | 'warning' | 'info' | 'neutral' | 'merged';
+
+/** A scalar that templates and filters can read. */
+export type FieldValue = string | number | boolean | null;
+
+export interface Actor {
+  name: string;
+  url?: string;
+  avatarUrl?: string;
+}
+
+interface BaseEvent<K extends string, F extends Record<string, FieldValue>> {
+  source: EventSource;
+  /** `<source>.<type>`, e.g. `github.push`, `docker.container.die`, `ci.pipeline`. */
+  kind: K;
+  /** The provider's event name (`push`, `pull_request`, …). */
+  event: string;
+  action?: string;
+  title: string;
+  summary?: string;
+  url?: string;
+  actor?: Actor;
+  repo?: string;
+  branch?: string;
+  status: EventStatus;
+  /** Kind-specific values, flat, for templates and filters. */
+  fields: F;
+  /** ISO 8601 time the event happened (or was received). */
+  occurredAt: string;
+}
+
+export type GithubPushEvent = BaseEvent<'github.push', {
+  ref: string;
+  ref_type: 'branch' | 'tag';
+  created: boolean;
+  deleted: boolean;
+  forced: boolean;
+  commit_count: number;
+  latest_commit_message: string;
+  latest_commit_url: string | null;
+  latest_commit_id: string | null;
+  files_added: number;
+  files_modified: number;
+  files_removed: number;
+  files_touched: number;
+  compare_url: string | null;
+  pusher: string;
+  author: string;
+}>;
+
+export type GithubPullRequestEvent = BaseEvent<'github.pull_request', {
+  number: number;
+  pr_title: string;
+  author: string;
+  state: string;
+  merged: boolean;
+  draft: boolean;
+  base: string;
+  head: string;
+  changed_files: number | null;
+  additions: number | null;
+  deletions: number | null;
+  requested_reviewer: string | null;
+}>;
+
+export type GithubIssueEvent = BaseEvent<'github.issues', {
+  number: number;
+  issue_title: string;
+  author: string;
+  state: string;
+  labels: string;
+  label: string | null;
+}>;
+
+export type GithubIssueCommentEvent = BaseEvent<'github.issue_comment', {
+  number: number;
+  issue_title: string;
+  author: string;
+  comment: string;
+  is_pull_request: boolean;
+}>;
+
+export type GithubReleaseEvent = BaseEvent<'github.release', {
+  tag: string;
+  name: string;
+  notes: string;
+  prerelease: boolean;
+  author: string;
+}>;
+
+export type GithubWorkflowRunEvent = BaseEvent<'github.workflow_run', {
+  workflow: string;
+  conclusion: string | null;
+  run_number: number | null;
+  duration: string | null;
+  duration_seconds: number | null;
+  author: string;
+  commit_message: string;
+}>;
+
+export type GithubPingEvent = BaseEvent<'github.ping', {
+  zen: string;
+  hook_events: string;
+  hook_id: number | null;
+}>;
+
+export type GithubGenericEvent = BaseEvent<'github.other', Record<string, FieldValue>>;
+
+export type NormalizedEvent =
+  | GithubPushEvent
+  | GithubPullRequestEvent
+  | GithubIssueEvent
+  | GithubIssueCommentEvent
+  | GithubReleaseEvent
+  | GithubWorkflowRunEvent
+  | GithubPingEvent
+  | GithubGenericEvent;
+
+/** A Discord embed as the API takes it (only the parts hookbot uses). */
+export interface DiscordEmbed {
+  title?: string;
+  description?: string;
+  url?: string;
+  color?: number;
+  timestamp?: string;
+  author?: { name: string; url?: string; icon_url?: string };
+  footer?: { text: string };
+  fields?: { name: string; value: string; inline?: boolean }[];
+}
+
+/** A message body for `POST /channels/{id}/messages`. */
+export interface DiscordMessage {
+  content?: string;
+  embeds?: DiscordEmbed[];
+  allowed_mentions?: { parse: string[]; roles?: string[]; users?: string[] };
+}

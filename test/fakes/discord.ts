@@ -1,0 +1,275 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A small stand-in for Discord API v10 on loopback: the REST routes hookbot uses and a minimal gateway
+ * (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME, MESSAGE_CREATE on cue).
+ * It checks messages against Discord's limits and honours `nonce` + `enforce_nonce` like Discord does.
+ */
+
+export const IDS = {
+  guild: '100000000000000001',
+  channel: '100000000000000002',
+  otherChannel: '100000000000000003',
+  bot: '100000000000000010',
+  admin: '100000000000000011', // has the Managers role (Manage Webhooks)
+  member: '100000000000000012', // plain member
+  closedDms: '100000000000000013', // Managers role, DMs closed
+  managersRole: '100000000000000020',
+  application: '100000000000000030',
+};
+
+export interface PostedMessage {
+  id: string;
+  channelId: string;
+  body: Record<string, any>;
+}
+
+type Failure = { status: number; body: Record<string, unknown>; headers?: Record<string, string>; afterCreate?: boolean };
+
+const MANAGE_WEBHOOKS = 1n << 29n;
+const BASE_PERMS = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n); // view, send, embed links, read history
+
+function limitsProblem(body: Record<string, any>): string | null {
+  if (body.content !== undefined && (typeof body.content !== 'string' || body.content.length > 2000)) return 'content over 2000';
+  const embeds = body.embeds ?? [];
+  if (!body.content && embeds.length === 0) return 'Cannot send an empty message';
+  if (embeds.length > 10) return 'more than 10 embeds';
+  let total = 0;
+  for (const e of embeds) {
+    if (e.title && e.title.length > 256) return 'title over 256';
+    if (e.description && e.description.length > 4096) return 'description over 4096';
+    if ((e.fields ?? []).length > 25) return 'more than 25 fields';
+    for (const f of e.fields ?? []) {
+      if (!f.name || f.name.length > 256) return 'bad field name';
+      if (!f.value || f.value.length > 1024) return 'bad field value';
+    }
+    if (e.footer && (!e.footer.text || e.footer.text.length > 2048)) return 'bad footer';
+    if (e.author && (!e.author.name || e.author.name.length > 256)) return 'bad author';
+    if (e.url && !/^https?:\/\//.test(e.url)) return 'bad url';
+    total += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text?.length ?? 0)
+      + (e.author?.name?.length ?? 0) + (e.fields ?? []).reduce((n: number, f: any) => n + f.name.length + f.value.length, 0);
+  }
+  if (total > 6000) return 'embeds over 6000 characters';
+  if (body.nonce !== undefined && String(body.nonce).length > 25) return 'nonce over 25 characters';
+  return null;
+}
+
+export class FakeDiscord {
+  readonly messages: PostedMessage[] = [];
+  readonly dms: { userId: string; body: Record<string, any> }[] = [];
+  readonly requests: { method: string; path: string }[] = [];
+  readonly rejected: { path: string; reason: string }[] = [];
+  token = 'test-token';
+  private server!: Server;
+  private wss!: WebSocketServer;
+  private sockets = new Set<WebSocket>();
+  private seq = 0;
+  private nextId = 200000000000000000n;
+  private failures: Failure[] = [];
+  private nonces = new Map<string, PostedMessage>();
+  private identified: (() => void)[] = [];
+  deniedChannels = new Set<string>();
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
+    this.wss.on('connection', (ws) => this.onGateway(ws));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The value for DISCORD_API_URL. */
+  get apiUrl(): string {
+    return `${this.url}/api`;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** The next `n` message posts fail with `status` (optionally after creating the message). */
+  failNext(n: number, status: number, body: Record<string, unknown> = { message: 'Server Error', code: 0 }, afterCreate = false): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status, body, afterCreate });
+  }
+
+  /** Resolves once a client has identified (and received READY). */
+  waitForIdentify(): Promise<void> {
+    return new Promise((r) => this.identified.push(r));
+  }
+
+  channelMessages(channelId = IDS.channel): PostedMessage[] {
+    return this.messages.filter((m) => m.channelId === channelId);
+  }
+
+  /** Waits until `predicate` holds, polling. */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = predicate();
+      if (v) return v;
+      if (Date.now() > end) throw new Error('timed out waiting in FakeDiscord');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** A user types in a channel: dispatches MESSAGE_CREATE to connected clients. */
+  userSays(userId: string, content: string, channelId = IDS.channel, opts: { bot?: boolean } = {}): string {
+    const id = this.snowflake();
+    const roles = userId === IDS.admin || userId === IDS.closedDms ? [IDS.managersRole] : [];
+    this.dispatch('MESSAGE_CREATE', {
+      id, channel_id: channelId, guild_id: IDS.guild,
+      author: { id: userId, username: `user${userId.slice(-2)}`, discriminator: '0', avatar: null, global_name: null, ...(opts.bot ? { bot: true } : {}) },
+      member: { roles, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+      content, timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false,
+      mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [],
+    });
+    return id;
+  }
+
+  /** Drops every gateway connection (the client should resume or reconnect). */
+  dropGateway(): void {
+    for (const s of this.sockets) s.terminate();
+  }
+
+  private snowflake(): string {
+    return String(this.nextId++);
+  }
+
+  private guild() {
+    const role = (id: string, name: string, permissions: bigint, position: number) => ({
+      id, name, color: 0, hoist: false, position, permissions: String(permissions), managed: false, mentionable: false, flags: 0, icon: null, unicode_emoji: null,
+    });
+    const member = (id: string, roles: string[]) => ({
+      user: { id, username: `user${id.slice(-2)}`, discriminator: '0', avatar: null, global_name: null },
+      roles, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0,
+    });
+    const channel = (id: string, name: string, position: number) => ({
+      id, type: 0, name, position, permission_overwrites: [], parent_id: null, topic: null, nsfw: false,
+      rate_limit_per_user: 0, last_message_id: null, guild_id: IDS.guild,
+    });
+    return {
+      id: IDS.guild, name: 'Test Server', icon: null, splash: null, discovery_splash: null, owner_id: '100000000000000099',
+      afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0,
+      roles: [role(IDS.guild, '@everyone', BASE_PERMS, 0), role(IDS.managersRole, 'Managers', BASE_PERMS | MANAGE_WEBHOOKS, 1)],
+      emojis: [], stickers: [], features: [], mfa_level: 0, application_id: null, system_channel_id: null, system_channel_flags: 0,
+      rules_channel_id: null, vanity_url_code: null, description: null, banner: null, premium_tier: 0, preferred_locale: 'en-US',
+      public_updates_channel_id: null, nsfw_level: 0, premium_progress_bar_enabled: false,
+      joined_at: '2024-01-01T00:00:00.000Z', large: false, unavailable: false, member_count: 4,
+      members: [member(IDS.bot, []), member(IDS.admin, [IDS.managersRole]), member(IDS.member, []), member(IDS.closedDms, [IDS.managersRole])],
+      channels: [channel(IDS.channel, 'general', 0), channel(IDS.otherChannel, 'ops', 1)],
+      threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [],
+    };
+  }
+
+  private send(ws: WebSocket, payload: Record<string, unknown>): void {
+    ws.send(JSON.stringify(payload));
+  }
+
+  private dispatch(t: string, d: unknown): void {
+    for (const ws of this.sockets) this.send(ws, { op: 0, t, s: ++this.seq, d });
+  }
+
+  private onGateway(ws: WebSocket): void {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    this.send(ws, { op: 10, d: { heartbeat_interval: 41250 }, s: null, t: null });
+    ws.on('message', (raw) => {
+      const msg = JSON.parse(String(raw));
+      if (msg.op === 1) this.send(ws, { op: 11 });
+      else if (msg.op === 2) {
+        if (msg.d.token !== this.token && msg.d.token !== `Bot ${this.token}`) {
+          ws.close(4004, 'Authentication failed.');
+          return;
+        }
+        this.send(ws, {
+          op: 0, t: 'READY', s: ++this.seq, d: {
+            v: 10, user: { id: IDS.bot, username: 'hookbot', discriminator: '0', avatar: null, bot: true, flags: 0, global_name: null },
+            guilds: [{ id: IDS.guild, unavailable: true }], session_id: 'session-1',
+            resume_gateway_url: this.url.replace('http', 'ws') + '/gateway', application: { id: IDS.application, flags: 0 },
+            private_channels: [], presences: [], relationships: [], guild_join_requests: [], geo_ordered_rtc_regions: [],
+          },
+        });
+        this.send(ws, { op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guild() });
+        for (const r of this.identified.splice(0)) r();
+      } else if (msg.op === 6) {
+        this.send(ws, { op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
+      }
+    });
+  }
+
+  private async readBody(req: IncomingMessage): Promise<any> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0].replace(/^\/api\/v10/, '');
+    const method = req.method ?? 'GET';
+    this.requests.push({ method, path });
+    if (req.headers.authorization !== `Bot ${this.token}`) return this.json(res, 401, { message: '401: Unauthorized', code: 0 });
+    const body = await this.readBody(req);
+    let m: RegExpMatchArray | null;
+    if (method === 'GET' && path === '/gateway/bot') {
+      return this.json(res, 200, {
+        url: this.url.replace('http', 'ws') + '/gateway', shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
+    }
+    if (method === 'GET' && path === '/users/@me') return this.json(res, 200, { id: IDS.bot, username: 'hookbot', bot: true });
+    if (method === 'POST' && path === '/users/@me/channels') {
+      return this.json(res, 200, { id: `9${body.recipient_id.slice(1)}`, type: 1, recipients: [{ id: body.recipient_id }] });
+    }
+    if (method === 'GET' && path === `/guilds/${IDS.guild}`) return this.json(res, 200, this.guild());
+    if (method === 'GET' && (m = path.match(/^\/guilds\/\d+\/members\/(\d+)$/))) {
+      const member = this.guild().members.find((x) => x.user.id === m![1]);
+      return member ? this.json(res, 200, member) : this.json(res, 404, { message: 'Unknown Member', code: 10007 });
+    }
+    if (method === 'GET' && (m = path.match(/^\/channels\/(\d+)$/))) {
+      const ch = this.guild().channels.find((c) => c.id === m![1]);
+      return ch ? this.json(res, 200, ch) : this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
+    }
+    if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
+      const channelId = m[1];
+      if (channelId.startsWith('9')) { // a DM channel
+        const userId = `1${channelId.slice(1)}`;
+        if (userId === IDS.closedDms) return this.json(res, 403, { message: 'Cannot send messages to this user', code: 50007 });
+        this.dms.push({ userId, body });
+        return this.json(res, 200, { id: this.snowflake(), channel_id: channelId, content: body.content ?? '' });
+      }
+      const known = this.guild().channels.some((c) => c.id === channelId);
+      if (!known) return this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
+      if (this.deniedChannels.has(channelId)) return this.json(res, 403, { message: 'Missing Permissions', code: 50013 });
+      const problem = limitsProblem(body ?? {});
+      if (problem) {
+        this.rejected.push({ path, reason: problem });
+        return this.json(res, 400, { message: 'Invalid Form Body', code: 50035, errors: { _errors: [{ message: problem }] } });
+      }
+      const failure = this.failures.shift();
+      if (failure && !failure.afterCreate) return this.json(res, failure.status, failure.body, failure.headers);
+      const key = body.nonce !== undefined && body.enforce_nonce ? `${channelId}:${body.nonce}` : null;
+      let msg = key ? this.nonces.get(key) : undefined;
+      if (!msg) {
+        msg = { id: this.snowflake(), channelId, body };
+        this.messages.push(msg);
+        if (key) this.nonces.set(key, msg);
+      }
+      if (failure) return this.json(res, failure.status, failure.body, failure.headers);
+      return this.json(res, 200, { id: msg.id, channel_id: channelId, content: body.content ?? '', embeds: body.embeds ?? [] });
+    }
+    return this.json(res, 404, { message: '404: Not Found', code: 0 });
+  }
+}
