@@ -300,14 +300,40 @@ function parseGeneric(eventName: string, p: Json, receivedAt: string): Normalize
   for (const [k, v] of Object.entries(subject ?? {})) {
     if (['string', 'number', 'boolean'].includes(typeof v) && !/url$|_id$|^id$|node_id/.test(k)) fields[k] = v as FieldValue;
   }
+  const special = specialTitle(eventName, p);
   return {
     ...base(eventName, p, receivedAt),
     kind: 'github.other',
-    title: `${repo ? `[${repo}] ` : ''}${label}${action}${typeof name === 'string' && name ? `: ${name}` : ''}`,
+    title: `${repo ? `[${repo}] ` : ''}${special ?? `${label}${action}${typeof name === 'string' && name ? `: ${name}` : ''}`}`,
     url: findUrl(subject) ?? findUrl(p.repository) ?? findUrl(p.organization) ?? findUrl(p.sender),
-    status: /fail|error|delet|remov|revok|cancel/i.test(`${p.action ?? ''} ${subject?.conclusion ?? ''}`) ? 'warning' : 'neutral',
+    status: /fail|error|delet|remov|revok|cancel|timed_out/i.test(`${p.action ?? ''} ${subject?.conclusion ?? ''}`) ? 'warning'
+      : subject?.conclusion === 'success' ? 'success' : 'neutral',
     fields,
   };
+}
+
+/** Readable titles for common events that have no layout of their own. */
+function specialTitle(eventName: string, p: Json): string | undefined {
+  const who = p.sender?.login ?? 'someone';
+  switch (eventName) {
+    case 'create': return `${p.ref_type === 'tag' ? 'Tag' : 'Branch'} ${p.ref} created by ${who}`;
+    case 'delete': return `${p.ref_type === 'tag' ? 'Tag' : 'Branch'} ${p.ref} deleted by ${who}`;
+    case 'star': return p.action === 'deleted' ? `Star removed by ${who}` : `⭐ Starred by ${who}`;
+    case 'watch': return `👀 ${who} is watching`;
+    case 'fork': return `🍴 Forked to ${p.forkee?.full_name ?? 'a new repository'} by ${who}`;
+    case 'pull_request_review':
+      return `PR #${p.pull_request?.number} review ${p.action}: ${String(p.review?.state ?? '').replace(/_/g, ' ').toLowerCase()} by ${p.review?.user?.login ?? who}`;
+    case 'pull_request_review_comment':
+      return `Review comment ${p.action} on PR #${p.pull_request?.number}: ${p.pull_request?.title ?? ''}`;
+    case 'check_run': case 'check_suite': {
+      const c = p[eventName];
+      const outcome = c?.conclusion ? ` (${c.conclusion})` : '';
+      return `${eventName === 'check_run' ? `Check ${c?.name ?? ''}` : 'Check suite'} ${p.action}${outcome}`;
+    }
+    case 'workflow_job':
+      return `Job ${p.workflow_job?.name ?? ''} ${p.action}${p.workflow_job?.conclusion ? ` (${p.workflow_job.conclusion})` : ''}`;
+    default: return undefined;
+  }
 }
 
 /** The object the event is about: `payload[eventName]`, or the first object key that is not context. */
@@ -323,7 +349,7 @@ function findSubject(eventName: string, p: Json): Json | undefined {
 
 function findUrl(o: Json | null | undefined): string | undefined {
   const u = o?.html_url ?? o?.url;
-  return typeof u === 'string' && /^https?:\/\//.test(u) && !u.startsWith('https://api.github.com') ? u : undefined;
+  return typeof u === 'string' && /^https?:\/\//.test(u) && !/^https?:\/\/api\.github\.com/.test(u) ? u : undefined;
 }
 
 function numberOrNull(v: unknown): number | null {
