@@ -21,6 +21,9 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** View Channel, Send Messages, Embed Links, Read Message History, Manage Webhooks. */
+export const INVITE_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n) | (1n << 29n));
+
 export interface Hookbot {
   port: number;
   publicUrl: string;
@@ -84,7 +87,8 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
   attachChatCommands(client, { prefix: config.COMMAND_PREFIX, makeContext, notifier, log });
 
   client.once(Events.ClientReady, (c) => {
-    log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, 'logged in to Discord');
+    const invite = `https://discord.com/oauth2/authorize?client_id=${c.application.id}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
+    log.info({ user: c.user.tag, guilds: c.guilds.cache.size, invite }, `logged in to Discord as ${c.user.tag}; invite: ${invite}`);
     pipeline.kick();
   });
   client.on(Events.Error, (err) => log.error({ err: err.message }, 'Discord client error'));
