@@ -1,7 +1,7 @@
 import type { DiscordEmbed, DiscordMessage, NormalizedEvent } from '../src/types.js';
 import { STATUS_COLOR } from './colors.js';
 import { fieldsFor } from './fields.js';
-import { fitToDiscordLimits } from './limits.js';
+import { fitToDiscordLimits, truncate } from './limits.js';
 import { renderTemplate, templateView } from './template.js';
 
 /** The default embed for an event: title, link, summary, kind-specific fields, coloured by outcome. */
@@ -37,4 +37,14 @@ export function formatEvent(event: NormalizedEvent, template?: string | null, pa
   const embed = buildEmbed(event);
   for (const key of Object.keys(embed) as (keyof DiscordEmbed)[]) if (embed[key] === undefined) delete embed[key];
   return fitToDiscordLimits({ embeds: [embed], allowed_mentions: noMentions });
+}
+
+/** The one-line form of an event, used when a backlog is condensed: `[title](url)` or the template's first line. */
+export function formatLine(event: NormalizedEvent, template?: string | null, payload?: unknown): string {
+  if (template) {
+    const text = renderTemplate(template, templateView(event, payload)).trim().split('\n', 1)[0];
+    if (text) return truncate(text, 200);
+  }
+  const title = truncate(event.title.replace(/[[\]]/g, (c) => `\\${c}`), 150);
+  return event.url && /^https?:\/\//.test(event.url) ? `[${title}](${event.url})` : `**${title}**`;
 }

@@ -12,6 +12,9 @@ export function createMetrics() {
       labelNames: ['service', 'status'] as const, registers: [registry],
     }),
     messagesSent: new Counter({ name: 'hookbot_messages_sent_total', help: 'Messages posted to Discord', registers: [registry] }),
+    eventsPosted: new Counter({
+      name: 'hookbot_events_posted_total', help: 'Queued messages delivered (several may share one Discord message)', registers: [registry],
+    }),
     retries: new Counter({ name: 'hookbot_retries_total', help: 'Discord posts retried', registers: [registry] }),
     permanentFailures: new Counter({
       name: 'hookbot_permanent_failures_total', help: 'Discord posts given up on', registers: [registry],

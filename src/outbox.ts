@@ -4,6 +4,7 @@ import type { Metrics } from './metrics.js';
 import type { Clock, Notifier } from './ports.js';
 import type { OutboxRow, Store } from './store/store.js';
 import type { DiscordMessage } from './types.js';
+import { packMessages } from '../formatters/pack.js';
 
 export interface Outbox {
   /** Posts every due row, one at a time per channel (order kept), channels in parallel. */
@@ -11,6 +12,9 @@ export interface Outbox {
   /** Stops scheduling; resolves when the posts in flight are done. */
   stop(): Promise<void>;
 }
+
+/** How many queued rows of a channel are considered for one packed message. */
+const PACK_LOOKAHEAD = 500;
 
 /** Retries: 1 s, 2 s, 4 s … capped at 5 min, 12 tries (about 30 minutes) before giving up. */
 export const MAX_ATTEMPTS = 12;
@@ -47,11 +51,33 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
     }
   }
 
+  /**
+   * What the channel's head row carries. Decided once, before the first attempt, and stored: a retry must
+   * send the same message under the same nonce, or Discord's nonce check would hide rows that were never sent.
+   */
+  async function messageFor(row: OutboxRow): Promise<{ body: DiscordMessage; members: number }> {
+    if (row.packId !== null) {
+      const members = row.packBody ? (await store.packMembers(row.id)).length : 1;
+      return { body: (row.packBody ?? row.body) as DiscordMessage, members };
+    }
+    const rows = await store.unpackedInChannel(row.channelId, row.id, PACK_LOOKAHEAD);
+    const packed = packMessages(rows.map((r) => ({ body: r.body as DiscordMessage, line: r.line ?? '' })));
+    const memberIds = rows.slice(1, packed.count).map((r) => r.id);
+    await store.assignPack(row.id, memberIds, packed.count > 1 ? { ...packed.body } : null);
+    return { body: packed.body, members: packed.count };
+  }
+
   async function postRow(row: OutboxRow): Promise<void> {
     try {
-      const { messageId } = await notifier.post(row.channelId, row.body as DiscordMessage, row.nonce);
+      const { body, members } = await messageFor(row);
+      const { messageId, rateLimit } = await notifier.post(row.channelId, body, row.nonce);
+      // Pace from the headers instead of hitting 429: while the bucket is empty, the channel's backlog grows
+      // and goes out packed when it refills.
+      if (rateLimit && rateLimit.remaining <= 0) blockedUntil.set(row.channelId, clock.now() + rateLimit.resetAfterMs);
+      if (members > 1) log.info({ channelId: row.channelId, events: members }, 'backlog packed into one message');
       await store.markSent(row.id, messageId, new Date(clock.now()).toISOString());
       metrics.messagesSent.inc();
+      metrics.eventsPosted.inc(members);
       metrics.deliveryLatency.observe(Math.max(0, clock.now() - Date.parse(row.createdAt)) / 1000);
       if (row.hookId) {
         const hook = await store.getHook(row.hookId);
@@ -77,18 +103,33 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
   async function schedule(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = null;
-    const next = await store.nextDueAt();
-    if (next === undefined || stopped) return;
-    timer = setTimeout(() => { timer = null; void drain(); }, Math.max(10, next - clock.now()));
+    if (stopped) return;
+    const now = clock.now();
+    const waits = [...blockedUntil.values()].filter((t) => t > now);
+    const due = await store.nextDueAt();
+    const next = Math.min(due ?? Infinity, ...(waits.length ? [Math.min(...waits)] : []));
+    if (!Number.isFinite(next)) return;
+    timer = setTimeout(() => { timer = null; void drain(); }, Math.max(10, next - now));
     timer.unref?.();
   }
 
+  const inFlight = new Map<string, Promise<void>>();
+  const blockedUntil = new Map<string, number>();
+
+  /** Starts one post per channel that is due and not paced; returns when every started post has finished. */
   async function drainOnce(): Promise<void> {
     while (!stopped) {
-      const rows = await store.dueOutbox(clock.now(), 50);
-      if (rows.length === 0) break;
-      await Promise.all(rows.map(postRow));
+      const now = clock.now();
+      const rows = (await store.dueOutbox(now, 100))
+        .filter((r) => !inFlight.has(r.channelId) && (blockedUntil.get(r.channelId) ?? 0) <= now);
+      for (const r of rows) {
+        blockedUntil.delete(r.channelId);
+        inFlight.set(r.channelId, postRow(r).finally(() => inFlight.delete(r.channelId)));
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight.values());
     }
+    await Promise.all(inFlight.values());
     metrics.queueDepth.set(await store.queueDepth());
     await schedule();
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { parseDelivery, ParseError } from '../parsers/index.js';
-import { formatEvent } from '../formatters/format-event.js';
+import { formatEvent, formatLine } from '../formatters/format-event.js';
 import { decide } from './decide.js';
 import { TEST_DELIVERY_PREFIX } from './samples/github-push.js';
 import type { Metrics } from './metrics.js';
@@ -54,7 +54,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
       const body = formatEvent(event, template, payload);
-      await store.completeEvent(ev.id, 'posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body } }], at);
+      const line = formatLine(event, template, payload);
+      await store.completeEvent(ev.id, 'posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }], at);
     } catch (err) {
       const why = err instanceof ParseError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn({ eventId: ev.id, hookId: ev.hookId, err: why }, 'event could not be processed');

@@ -1,9 +1,15 @@
 import type { DiscordMessage } from './types.js';
 
+export interface PostResult {
+  messageId: string;
+  /** The channel route's bucket after this post, from Discord's `X-RateLimit-*` headers. */
+  rateLimit?: { remaining: number; resetAfterMs: number };
+}
+
 /** Posts to Discord. Throws DeliveryError. */
 export interface Notifier {
   /** Posts `body` to a channel; `nonce` makes a retried post return the first message instead of a duplicate. */
-  post(channelId: string, body: DiscordMessage, nonce: string): Promise<{ messageId: string }>;
+  post(channelId: string, body: DiscordMessage, nonce: string): Promise<PostResult>;
   /** Sends a direct message to a user. */
   dm(userId: string, body: DiscordMessage): Promise<void>;
 }

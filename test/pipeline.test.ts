@@ -62,7 +62,7 @@ describe('pipeline and outbox against a Discord stand-in', () => {
     ({ store, close } = testStore(dbPath));
     pipeline = build();
     await pipeline.drain();
-    expect(discord.channelMessages()).toHaveLength(2);
+    expect(discord.visibleEvents()).toHaveLength(2);
     expect(await store.unprocessedEvents(10)).toHaveLength(0);
   });
 
@@ -99,10 +99,11 @@ describe('pipeline and outbox against a Discord stand-in', () => {
     await storePush(store, 'd2');
     await pipeline.drain();
     const posts = () => discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${IDS.channel}/messages`).length;
-    expect(posts()).toBe(2);
+    expect(posts()).toBe(1); // both events in one message, refused once
     clock.advance(60 * 60_000);
     await pipeline.drain();
-    expect(posts()).toBe(2);
+    expect(posts()).toBe(1);
+    expect((await store.getOutbox(2))!.state).toBe('failed');
     const hook = await store.getHook('hook_001');
     expect(hook!.status).toBe('failing');
     expect(hook!.statusReason).toContain('50013');
@@ -137,7 +138,7 @@ describe('pipeline and outbox against a Discord stand-in', () => {
     expect(discord.channelMessages()).toHaveLength(0);
     clock.advance(1000);
     await pipeline.drain();
-    expect(discord.channelMessages().map((m) => m.body.embeds[0].title)).toEqual([
+    expect(discord.visibleEvents()).toEqual([
       '[acme/first:main] 2 new commits', '[acme/second:main] 2 new commits',
     ]);
   });

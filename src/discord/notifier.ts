@@ -1,4 +1,4 @@
-import { DiscordAPIError, HTTPError, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, HTTPError, RequestMethod, Routes, type REST } from 'discord.js';
 import { DeliveryError } from '../errors.js';
 import type { Notifier } from '../ports.js';
 import type { DiscordMessage } from '../types.js';
@@ -25,10 +25,19 @@ export function createRestNotifier(rest: REST): Notifier {
   return {
     async post(channelId, body, nonce) {
       try {
-        const msg = await rest.post(Routes.channelMessages(channelId), {
+        // queueRequest (not post) to read the rate-limit headers: the outbox paces each channel by them.
+        const res = await rest.queueRequest({
+          fullRoute: Routes.channelMessages(channelId), method: RequestMethod.Post,
           body: { ...body, nonce, enforce_nonce: true },
-        }) as { id: string };
-        return { messageId: msg.id };
+        });
+        const msg = await res.json() as { id: string };
+        const remaining = Number(res.headers.get('x-ratelimit-remaining'));
+        const resetAfter = Number(res.headers.get('x-ratelimit-reset-after'));
+        return {
+          messageId: msg.id,
+          ...(res.headers.get('x-ratelimit-remaining') !== null && Number.isFinite(remaining) && Number.isFinite(resetAfter)
+            ? { rateLimit: { remaining, resetAfterMs: Math.ceil(resetAfter * 1000) } } : {}),
+        };
       } catch (err) {
         throw toDeliveryError(err);
       }

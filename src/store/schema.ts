@@ -47,11 +47,17 @@ export const outbox = sqliteTable('outbox', {
   state: text('state').notNull().default('pending'), // pending | sent | failed
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull().default(0), // epoch ms
+  /** One line for packed backlog messages (`[title](url)`). */
+  line: text('line'),
+  /** Set when the row's first post is attempted: the id of the row heading its message (itself when alone). */
+  packId: integer('pack_id'),
+  /** The combined message of a pack, kept on its head row so a retry sends exactly the same message. */
+  packBody: text('pack_body', { mode: 'json' }).$type<Record<string, unknown>>(),
   messageId: text('message_id'),
   lastError: text('last_error'),
   createdAt: text('created_at').notNull(),
   sentAt: text('sent_at'),
-}, (t) => [index('outbox_pending').on(t.state, t.channelId, t.id)]);
+}, (t) => [index('outbox_pending').on(t.state, t.channelId, t.id), index('outbox_pack').on(t.packId)]);
 
 /** Small key/value settings (e.g. the next hook number). */
 export const meta = sqliteTable('meta', {

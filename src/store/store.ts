@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, sql, inArray, count } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lte, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
 import { meta, outbox, webhookEvents, webhooks } from './schema.js';
 
@@ -6,7 +6,7 @@ export type Hook = typeof webhooks.$inferSelect;
 export type NewHook = Omit<typeof webhooks.$inferInsert, 'id'>;
 export type StoredEvent = typeof webhookEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
-export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & { hookId?: string | null };
+export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & { hookId?: string | null; line?: string | null };
 
 /**
  * Everything hookbot keeps, behind repository functions. Async on purpose: a PostgreSQL backend
@@ -30,6 +30,12 @@ export interface Store {
   /** The oldest pending row of every channel whose row is due (per-channel order is kept). */
   dueOutbox(nowMs: number, limit: number): Promise<OutboxRow[]>;
   nextDueAt(): Promise<number | undefined>;
+  /** Pending rows of a channel not yet in a pack, oldest first. */
+  unpackedInChannel(channelId: string, fromId: number, limit: number): Promise<OutboxRow[]>;
+  /** Freezes which rows one Discord message carries (and its combined body), before its first attempt. */
+  assignPack(headId: number, memberIds: number[], packBody: Record<string, unknown> | null): Promise<void>;
+  packMembers(headId: number): Promise<OutboxRow[]>;
+  /** Marks a row and every row of its pack sent. */
   markSent(id: number, messageId: string, at: string): Promise<void>;
   markRetry(id: number, attempts: number, nextAttemptAt: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
@@ -50,7 +56,7 @@ export function createStore(db: Db): Store {
   const insertOutbox = (tx: Pick<Db, 'insert' | 'update'>, messages: NewOutboxRow[], at: string, eventId?: number) => {
     for (const m of messages) {
       const row = tx.insert(outbox).values({
-        eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: m.body,
+        eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: m.body, line: m.line ?? null,
         nonce: 'pending', createdAt: at,
       }).returning({ id: outbox.id }).get();
       // Discord keeps a nonce for a few minutes; with enforce_nonce a retried POST returns the first message.
@@ -127,14 +133,29 @@ export function createStore(db: Db): Store {
         .where(eq(outbox.state, 'pending')).get();
       return row?.at ?? undefined;
     },
+    async unpackedInChannel(channelId, fromId, limit) {
+      return db.select().from(outbox)
+        .where(and(eq(outbox.channelId, channelId), eq(outbox.state, 'pending'), isNull(outbox.packId), gte(outbox.id, fromId)))
+        .orderBy(asc(outbox.id)).limit(limit).all();
+    },
+    async assignPack(headId, memberIds, packBody) {
+      db.transaction((tx) => {
+        tx.update(outbox).set({ packId: headId }).where(inArray(outbox.id, [headId, ...memberIds])).run();
+        tx.update(outbox).set({ packBody }).where(eq(outbox.id, headId)).run();
+      });
+    },
+    async packMembers(headId) {
+      return db.select().from(outbox).where(eq(outbox.packId, headId)).orderBy(asc(outbox.id)).all();
+    },
     async markSent(id, messageId, at) {
-      db.update(outbox).set({ state: 'sent', messageId, sentAt: at, lastError: null }).where(eq(outbox.id, id)).run();
+      db.update(outbox).set({ state: 'sent', messageId, sentAt: at, lastError: null })
+        .where(or(eq(outbox.id, id), eq(outbox.packId, id))).run();
     },
     async markRetry(id, attempts, nextAttemptAt, error) {
       db.update(outbox).set({ attempts, nextAttemptAt, lastError: error }).where(eq(outbox.id, id)).run();
     },
     async markFailed(id, error) {
-      db.update(outbox).set({ state: 'failed', lastError: error }).where(eq(outbox.id, id)).run();
+      db.update(outbox).set({ state: 'failed', lastError: error }).where(or(eq(outbox.id, id), eq(outbox.packId, id))).run();
     },
     async getOutbox(id) {
       return db.select().from(outbox).where(eq(outbox.id, id)).get();

@@ -26,7 +26,14 @@ export interface PostedMessage {
   body: Record<string, any>;
 }
 
-type Failure = { status: number; body: Record<string, unknown>; headers?: Record<string, string>; afterCreate?: boolean };
+type Failure = { status: number; body: Record<string, unknown>; headers?: Record<string, string>; afterCreate?: boolean; hang?: boolean };
+
+export interface FakeDiscordOptions {
+  /** Discord-like per-channel message bucket (about 5 per 5 s); off when absent. */
+  rateLimit?: { limit: number; windowMs: number };
+  /** Gateway heartbeat interval announced in HELLO. */
+  heartbeatMs?: number;
+}
 
 const MANAGE_WEBHOOKS = 1n << 29n;
 const BASE_PERMS = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n); // view, send, embed links, read history
@@ -72,6 +79,16 @@ export class FakeDiscord {
   private identified: (() => void)[] = [];
   deniedChannels = new Set<string>();
   url = '';
+  /** 429s this stand-in answered. */
+  tooManyRequests = 0;
+  identifies = 0;
+  resumes = 0;
+  /** When false, heartbeats are not acknowledged (a zombie connection). */
+  ackHeartbeats = true;
+  private buckets = new Map<string, { used: number; resetAt: number }>();
+  private hanging: ServerResponse[] = [];
+
+  constructor(private readonly options: FakeDiscordOptions = {}) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -88,6 +105,7 @@ export class FakeDiscord {
   }
 
   async stop(): Promise<void> {
+    for (const r of this.hanging) r.destroy();
     for (const s of this.sockets) s.terminate();
     this.wss.close();
     this.server.closeAllConnections();
@@ -95,8 +113,31 @@ export class FakeDiscord {
   }
 
   /** The next `n` message posts fail with `status` (optionally after creating the message). */
-  failNext(n: number, status: number, body: Record<string, unknown> = { message: 'Server Error', code: 0 }, afterCreate = false): void {
-    for (let i = 0; i < n; i++) this.failures.push({ status, body, afterCreate });
+  failNext(n: number, status: number, body: Record<string, unknown> = { message: 'Server Error', code: 0 }, afterCreate = false,
+    headers?: Record<string, string>): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status, body, afterCreate, headers });
+  }
+
+  /** The next `n` message posts get a 429 as Discord sends it (per-route, or global). */
+  rateLimitNext(n: number, retryAfterS: number, global = false): void {
+    const headers: Record<string, string> = {
+      'retry-after': String(Math.ceil(retryAfterS)), 'x-ratelimit-scope': global ? 'global' : 'user',
+      ...(global ? { 'x-ratelimit-global': 'true' } : {
+        'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(retryAfterS),
+        'x-ratelimit-reset': String(Date.now() / 1000 + retryAfterS), 'x-ratelimit-bucket': 'fake-bucket',
+      }),
+    };
+    this.failNext(n, 429, { message: 'You are being rate limited.', retry_after: retryAfterS, global, code: global ? 0 : 20028 }, false, headers);
+  }
+
+  /** The next `n` message posts create the message (when `afterCreate`) or not, and never answer. */
+  hangNext(n: number, afterCreate = false): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status: 0, body: {}, hang: true, afterCreate });
+  }
+
+  /** Sends op 9 Invalid Session (not resumable): the client must identify again. */
+  invalidateSession(): void {
+    for (const ws of this.sockets) this.send(ws, { op: 9, d: false, s: null, t: null });
   }
 
   /** Resolves once a client has identified (and received READY). */
@@ -106,6 +147,15 @@ export class FakeDiscord {
 
   channelMessages(channelId = IDS.channel): PostedMessage[] {
     return this.messages.filter((m) => m.channelId === channelId);
+  }
+
+  /** Every event visible in a channel, in order: embed titles, and the lines of packed backlog messages. */
+  visibleEvents(channelId = IDS.channel): string[] {
+    return this.channelMessages(channelId).flatMap((m) => {
+      const embeds: any[] = m.body.embeds ?? [];
+      if (embeds[0]?.title?.startsWith('📦')) return embeds.flatMap((e) => String(e.description ?? '').split('\n'));
+      return embeds.length ? embeds.map((e) => e.title ?? e.description) : [m.body.content];
+    });
   }
 
   /** Waits until `predicate` holds, polling. */
@@ -136,6 +186,36 @@ export class FakeDiscord {
   /** Drops every gateway connection (the client should resume or reconnect). */
   dropGateway(): void {
     for (const s of this.sockets) s.terminate();
+  }
+
+  /** Counts a post against the channel's bucket; returns the 429 to send when it is empty. */
+  private takeBucket(channelId: string): { retryAfter: number; headers: Record<string, string> } | null {
+    const rl = this.options.rateLimit;
+    if (!rl) return null;
+    const now = Date.now();
+    let b = this.buckets.get(channelId);
+    if (!b || now >= b.resetAt) {
+      b = { used: 0, resetAt: now + rl.windowMs };
+      this.buckets.set(channelId, b);
+    }
+    if (b.used >= rl.limit) {
+      const retryAfter = (b.resetAt - now) / 1000;
+      return { retryAfter, headers: { ...this.bucketHeaders(channelId), 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-scope': 'user' } };
+    }
+    b.used++;
+    return null;
+  }
+
+  private bucketHeaders(channelId: string): Record<string, string> {
+    const rl = this.options.rateLimit;
+    const b = this.buckets.get(channelId);
+    if (!rl || !b) return {};
+    const resetAfter = Math.max(0, (b.resetAt - Date.now()) / 1000);
+    return {
+      'x-ratelimit-limit': String(rl.limit), 'x-ratelimit-remaining': String(Math.max(0, rl.limit - b.used)),
+      'x-ratelimit-reset': String(b.resetAt / 1000), 'x-ratelimit-reset-after': resetAfter.toFixed(3),
+      'x-ratelimit-bucket': `channel-${channelId}`,
+    };
   }
 
   private snowflake(): string {
@@ -179,11 +259,13 @@ export class FakeDiscord {
   private onGateway(ws: WebSocket): void {
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
-    this.send(ws, { op: 10, d: { heartbeat_interval: 41250 }, s: null, t: null });
+    this.send(ws, { op: 10, d: { heartbeat_interval: this.options.heartbeatMs ?? 41250 }, s: null, t: null });
     ws.on('message', (raw) => {
       const msg = JSON.parse(String(raw));
-      if (msg.op === 1) this.send(ws, { op: 11 });
-      else if (msg.op === 2) {
+      if (msg.op === 1) {
+        if (this.ackHeartbeats) this.send(ws, { op: 11 });
+      } else if (msg.op === 2) {
+        this.identifies++;
         if (msg.d.token !== this.token && msg.d.token !== `Bot ${this.token}`) {
           ws.close(4004, 'Authentication failed.');
           return;
@@ -199,6 +281,7 @@ export class FakeDiscord {
         this.send(ws, { op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guild() });
         for (const r of this.identified.splice(0)) r();
       } else if (msg.op === 6) {
+        this.resumes++;
         this.send(ws, { op: 0, t: 'RESUMED', s: ++this.seq, d: {} });
       }
     });
@@ -258,7 +341,14 @@ export class FakeDiscord {
         this.rejected.push({ path, reason: problem });
         return this.json(res, 400, { message: 'Invalid Form Body', code: 50035, errors: { _errors: [{ message: problem }] } });
       }
+      const limited = this.takeBucket(channelId);
+      if (limited) {
+        this.tooManyRequests++;
+        return this.json(res, 429, { message: 'You are being rate limited.', retry_after: limited.retryAfter, global: false }, limited.headers);
+      }
       const failure = this.failures.shift();
+      if (failure?.status === 429) this.tooManyRequests++;
+      if (failure?.hang && !failure.afterCreate) { this.hanging.push(res); return; }
       if (failure && !failure.afterCreate) return this.json(res, failure.status, failure.body, failure.headers);
       const key = body.nonce !== undefined && body.enforce_nonce ? `${channelId}:${body.nonce}` : null;
       let msg = key ? this.nonces.get(key) : undefined;
@@ -267,8 +357,10 @@ export class FakeDiscord {
         this.messages.push(msg);
         if (key) this.nonces.set(key, msg);
       }
+      if (failure?.hang) { this.hanging.push(res); return; }
       if (failure) return this.json(res, failure.status, failure.body, failure.headers);
-      return this.json(res, 200, { id: msg.id, channel_id: channelId, content: body.content ?? '', embeds: body.embeds ?? [] });
+      return this.json(res, 200, { id: msg.id, channel_id: channelId, content: body.content ?? '', embeds: body.embeds ?? [] },
+        this.bucketHeaders(channelId));
     }
     return this.json(res, 404, { message: '404: Not Found', code: 0 });
   }
