@@ -22,6 +22,8 @@ const schema = z.object({
   COMMAND_PREFIX: withDefault(z.string().trim().min(1), '!hook'),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   MAX_BODY_BYTES: withDefault(z.coerce.number({ error: 'must be a number of bytes' }).int().positive(), '26214400'),
+  RETENTION_DAYS: withDefault(z.coerce.number({ error: 'must be a number of days' }).positive(), '30'),
+  MAX_STORED_EVENTS: withDefault(z.coerce.number({ error: 'must be a number' }).int().positive(), '100000'),
 });
 
 export type Config = z.infer<typeof schema>;

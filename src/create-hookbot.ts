@@ -13,6 +13,7 @@ import { createMetrics } from './metrics.js';
 import { createPipeline } from './pipeline.js';
 import { systemClock, type Clock } from './ports.js';
 import { openDatabase } from './store/open-database.js';
+import { startRetention } from './retention.js';
 import { createStore } from './store/store.js';
 import { ngrokTunnel, resolvePublicUrl, type Tunnel } from './tunnel.js';
 
@@ -52,6 +53,7 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
   const notifier = createRestNotifier(client.rest);
   const pipeline = createPipeline({ store, notifier, clock, log, metrics });
   const docker = watchDockerStatus(config.DOCKER_HOST, log);
+  const retention = startRetention({ store, clock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
 
   const health = async (): Promise<Health> => {
     let dbOk = false;
@@ -110,10 +112,13 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
     client,
     stop() {
       stopping ??= (async () => {
-        await new Promise<void>((r) => server.close(() => r()));
-        server.closeAllConnections?.();
+        // Stop intake first: no new deliveries are accepted while the posts in flight finish.
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await closed;
         await pipeline.stop();
         docker.stop();
+        retention.stop();
         await client.destroy();
         await pub.close().catch(() => {});
         closeDb();

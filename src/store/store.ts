@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lte, or, sql, inArray, count } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, lt, lte, ne, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
 import { meta, outbox, webhookEvents, webhooks } from './schema.js';
 
@@ -41,6 +41,11 @@ export interface Store {
   markFailed(id: number, error: string): Promise<void>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   queueDepth(): Promise<number>;
+  /**
+   * Deletes processed events received before `before`, then the oldest processed ones beyond `maxEvents`;
+   * and finished outbox rows created before `before`. Unprocessed events and pending messages are never pruned.
+   */
+  prune(before: string, maxEvents: number): Promise<{ events: number; messages: number }>;
   ping(): Promise<boolean>;
 }
 
@@ -162,6 +167,24 @@ export function createStore(db: Db): Store {
     },
     async queueDepth() {
       return db.select({ n: count() }).from(outbox).where(eq(outbox.state, 'pending')).get()?.n ?? 0;
+    },
+    async prune(before, maxEvents) {
+      return db.transaction((tx) => {
+        let events = tx.delete(webhookEvents)
+          .where(and(eq(webhookEvents.processed, true), lt(webhookEvents.receivedAt, before))).run().changes;
+        const total = tx.select({ n: count() }).from(webhookEvents).get()?.n ?? 0;
+        if (total > maxEvents) {
+          const keepFrom = tx.select({ id: webhookEvents.id }).from(webhookEvents)
+            .orderBy(desc(webhookEvents.id)).limit(1).offset(maxEvents - 1).get();
+          if (keepFrom) {
+            events += tx.delete(webhookEvents)
+              .where(and(eq(webhookEvents.processed, true), lt(webhookEvents.id, keepFrom.id))).run().changes;
+          }
+        }
+        const messages = tx.delete(outbox)
+          .where(and(ne(outbox.state, 'pending'), lt(outbox.createdAt, before))).run().changes;
+        return { events, messages };
+      });
     },
     async ping() {
       return db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;

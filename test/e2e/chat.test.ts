@@ -110,3 +110,30 @@ describe('restart', () => {
     }
   });
 });
+
+describe('ingress while Discord is down', () => {
+  it('keeps acknowledging deliveries and drains the backlog when Discord is back', async () => {
+    const discord = await new FakeDiscord().start();
+    const started = await startHookbot(discord);
+    try {
+      const id = discord.userSays(IDS.admin, '!hook github on');
+      await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
+      const dm = await discord.waitFor(() => discord.dms.find((d) => d.userId === IDS.admin));
+      const secret = /```\n(.+)\n```/.exec(dm.body.content)![1];
+      discord.failNext(10_000, 503, { message: 'Service Unavailable', code: 0 });
+      for (let i = 0; i < 30; i++) {
+        const res = await deliverGithub(`${started.base}/webhook/github/hook_001`, secret, 'push', samplePush(`acme/r-${i}`));
+        expect(res.status).toBe(202);
+      }
+      const metrics = await (await fetch(`${started.base}/metrics`)).text();
+      expect(metrics).toMatch(/hookbot_deliveries_total\{service="github",status="202"\} 30/);
+      discord['failures'].length = 0; // Discord is back
+      await discord.waitFor(() => discord.visibleEvents().filter((t) => /acme\/r-/.test(t)).length === 30, 15_000);
+      const after = await (await fetch(`${started.base}/metrics`)).text();
+      expect(after).toMatch(/hookbot_retries_total [1-9]/);
+    } finally {
+      await started.bot.stop();
+      await discord.stop();
+    }
+  }, 30_000);
+});

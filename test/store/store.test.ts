@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { githubHook, testStore } from '../helpers/store.js';
+
+describe('store', () => {
+  let store: Store;
+  let close: () => void;
+  beforeEach(async () => {
+    ({ store, close } = testStore());
+    await githubHook(store);
+  });
+  afterEach(() => close());
+
+  const event = (i: number, receivedAt: string) => store.insertEvent({
+    hookId: 'hook_001', deliveryId: `d-${i}`, eventType: 'push', payload: '{}', receivedAt,
+  });
+
+  it('numbers hooks hook_001, hook_002 … and never reuses a deleted id', async () => {
+    const second = await githubHook(store);
+    expect(second.id).toBe('hook_002');
+    await store.deleteHook('hook_002');
+    expect((await githubHook(store)).id).toBe('hook_003');
+  });
+
+  it('stores a delivery id once per hook', async () => {
+    expect((await event(1, '2026-01-01T00:00:00Z')).duplicate).toBe(false);
+    expect((await event(1, '2026-01-01T00:00:00Z')).duplicate).toBe(true);
+  });
+
+  it('prunes processed events past the retention and beyond the row cap, never unprocessed ones', async () => {
+    const old = await event(1, '2025-01-01T00:00:00.000Z');
+    await event(2, '2025-01-02T00:00:00.000Z'); // old but unprocessed: kept
+    for (let i = 3; i <= 10; i++) {
+      const e = await event(i, '2026-06-01T00:00:00.000Z');
+      await store.completeEvent(e.id, 'posted', [], '2026-06-01T00:00:00.000Z');
+    }
+    await store.completeEvent(old.id, 'posted', [{ channelId: 'c', body: { content: 'x' } }], '2025-01-01T00:00:00.000Z');
+    await store.markSent(1, 'm1', '2025-01-01T00:00:00.000Z');
+    const r = await store.prune('2026-01-01T00:00:00.000Z', 5);
+    const left = await store.unprocessedEvents(100);
+    expect(left.map((e) => e.deliveryId)).toEqual(['d-2']);
+    expect(r.messages).toBe(1);
+    expect(r.events).toBe(1 + 3); // the old one, then the processed ones older than the 5 newest rows
+    expect(await store.latestEvent('hook_001')).toMatchObject({ deliveryId: 'd-10' });
+  });
+});
