@@ -13,6 +13,9 @@ export interface Outbox {
   stop(): Promise<void>;
 }
 
+/** Discord keeps a nonce for a few minutes; with enforce_nonce a retried POST returns the first message. */
+export const nonceFor = (headId: number) => `hookbot-${headId}`;
+
 /** How many queued rows of a channel are considered for one packed message. */
 const PACK_LOOKAHEAD = 500;
 
@@ -70,7 +73,7 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
   async function postRow(row: OutboxRow): Promise<void> {
     try {
       const { body, members } = await messageFor(row);
-      const { messageId, rateLimit } = await notifier.post(row.channelId, body, row.nonce);
+      const { messageId, rateLimit } = await notifier.post(row.channelId, body, nonceFor(row.id));
       // Pace from the headers instead of hitting 429: while the bucket is empty, the channel's backlog grows
       // and goes out packed when it refills.
       if (rateLimit && rateLimit.remaining <= 0) blockedUntil.set(row.channelId, clock.now() + rateLimit.resetAfterMs);

@@ -6,7 +6,9 @@ import { TEST_DELIVERY_PREFIX } from './samples/github-push.js';
 import type { Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import type { Clock, Notifier } from './ports.js';
-import type { Store, StoredEvent } from './store/store.js';
+import type { Hook, NewOutboxRow, Store, StoredEvent } from './store/store.js';
+
+const BATCH = 100;
 import type { DiscordMessage } from './types.js';
 
 export interface PipelineDeps {
@@ -36,38 +38,42 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let again = false;
   let stopped = false;
 
-  async function processEvent(ev: StoredEvent): Promise<void> {
-    const at = new Date(clock.now()).toISOString();
-    const hook = await store.getHook(ev.hookId);
-    if (!hook || !hook.enabled) {
-      await store.completeEvent(ev.id, 'dropped: hook removed or disabled', [], at);
-      return;
-    }
-    let payload: unknown;
+  type Result = { eventId: number; outcome: string; messages: NewOutboxRow[] };
+
+  /** Parse, decide, format: pure work, no writes. */
+  function processEvent(ev: StoredEvent, hook: Hook | undefined): Result {
+    const done = (outcome: string, messages: NewOutboxRow[] = []) => ({ eventId: ev.id, outcome, messages });
+    if (!hook || !hook.enabled) return done('dropped: hook removed or disabled');
     try {
-      payload = JSON.parse(ev.payload);
+      const payload: unknown = JSON.parse(ev.payload);
       const event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt);
       const decision = decide(hook, event, { test: ev.deliveryId.startsWith(TEST_DELIVERY_PREFIX) });
-      if (!decision.keep) {
-        await store.completeEvent(ev.id, `filtered: ${decision.reason}`, [], at);
-        return;
-      }
+      if (!decision.keep) return done(`filtered: ${decision.reason}`);
       const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
       const body = formatEvent(event, template, payload);
       const line = formatLine(event, template, payload);
-      await store.completeEvent(ev.id, 'posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }], at);
+      return done('posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }]);
     } catch (err) {
       const why = err instanceof ParseError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn({ eventId: ev.id, hookId: ev.hookId, err: why }, 'event could not be processed');
-      await store.completeEvent(ev.id, `error: ${why}`, [], at);
+      return done(`error: ${why}`);
     }
   }
 
+  /** Stored events in batches: one transaction per batch, yielding between batches so ingest stays fast. */
   async function runOnce(): Promise<void> {
     for (;;) {
-      const batch = await store.unprocessedEvents(100);
-      for (const ev of batch) await processEvent(ev);
-      if (batch.length < 100) break;
+      const batch = await store.unprocessedEvents(BATCH);
+      if (batch.length === 0) break;
+      const hooks = new Map<string, Hook | undefined>();
+      const results: Result[] = [];
+      for (const ev of batch) {
+        if (!hooks.has(ev.hookId)) hooks.set(ev.hookId, await store.getHook(ev.hookId));
+        results.push(processEvent(ev, hooks.get(ev.hookId)));
+      }
+      await store.completeEvents(results, new Date(clock.now()).toISOString());
+      if (batch.length < BATCH) break;
+      await new Promise((r) => setImmediate(r));
     }
     await outbox.drain();
   }

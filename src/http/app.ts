@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
     const delivery = readDelivery(hook.service, raw, req.headers);
     if (!delivery.ok) return answer(res, hook.service, 400, { error: delivery.error });
     const receivedAt = new Date(deps.clock.now()).toISOString();
-    const { id, duplicate } = await store.insertEvent({
+    const { id, duplicate } = await store.storeDelivery({
       hookId: hook.id,
       deliveryId: delivery.deliveryId ?? randomUUID(),
       eventType: delivery.eventType,
@@ -67,7 +67,6 @@ export function createApp(deps: AppDeps): express.Express {
       receivedAt,
     });
     if (duplicate) return answer(res, hook.service, 200, { status: 'duplicate', id });
-    await store.updateHook(hook.id, { lastDeliveryAt: receivedAt });
     answer(res, hook.service, 202, { status: 'stored', id });
     deps.onStored();
   });

@@ -31,8 +31,8 @@ export function readDelivery(service: string, raw: Buffer, headers: Headers): De
   if (service === 'github') {
     const eventType = header(headers, 'x-github-event');
     if (!eventType) return { ok: false, error: 'missing X-GitHub-Event header' };
-    return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: JSON.stringify(parsed) };
+    return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: json };
   }
   const eventType = header(headers, 'x-event-type') ?? 'event';
-  return { ok: true, eventType, deliveryId: header(headers, 'x-delivery-id'), payload: JSON.stringify(parsed) };
+  return { ok: true, eventType, deliveryId: header(headers, 'x-delivery-id'), payload: json };
 }

@@ -36,14 +36,13 @@ export const webhookEvents = sqliteTable('webhook_events', {
   index('webhook_events_unprocessed').on(t.processed),
 ]);
 
-/** The outbox: one row per Discord message to post; `nonce` makes retries idempotent. */
+/** The outbox: one row per Discord message to post; retries send the nonce `hookbot-<id of the pack's head>`. */
 export const outbox = sqliteTable('outbox', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   eventId: integer('event_id'),
   hookId: text('hook_id'),
   channelId: text('channel_id').notNull(),
   body: text('body', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  nonce: text('nonce').notNull(),
   state: text('state').notNull().default('pending'), // pending | sent | failed
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull().default(0), // epoch ms

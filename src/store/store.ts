@@ -26,6 +26,10 @@ export interface Store {
   unprocessedEvents(limit: number): Promise<StoredEvent[]>;
   /** Marks the event processed and queues its messages, atomically. */
   completeEvent(eventId: number, outcome: string, messages: NewOutboxRow[], at: string): Promise<void>;
+  /** completeEvent for a batch, in one transaction. */
+  completeEvents(results: { eventId: number; outcome: string; messages: NewOutboxRow[] }[], at: string): Promise<void>;
+  /** Stores a delivery and records it as the hook's last delivery, in one transaction (the hot path of ingest). */
+  storeDelivery(e: Omit<typeof webhookEvents.$inferInsert, 'id'>): Promise<{ id: number; duplicate: boolean }>;
   enqueue(messages: NewOutboxRow[], at: string): Promise<void>;
   /** The oldest pending row of every channel whose row is due (per-channel order is kept). */
   dueOutbox(nowMs: number, limit: number): Promise<OutboxRow[]>;
@@ -50,6 +54,48 @@ export interface Store {
 }
 
 export function createStore(db: Db): Store {
+  // Prepared once: the ingest path runs these for every delivery.
+  const getHookStmt = db.select().from(webhooks).where(eq(webhooks.id, sql.placeholder('id'))).prepare();
+  const insertEventStmt = db.insert(webhookEvents).values({
+    hookId: sql.placeholder('hookId'), deliveryId: sql.placeholder('deliveryId'), eventType: sql.placeholder('eventType'),
+    payload: sql.placeholder('payload'), receivedAt: sql.placeholder('receivedAt'),
+  }).onConflictDoNothing().returning({ id: webhookEvents.id }).prepare();
+  const findEventStmt = db.select({ id: webhookEvents.id }).from(webhookEvents)
+    .where(and(eq(webhookEvents.hookId, sql.placeholder('hookId')), eq(webhookEvents.deliveryId, sql.placeholder('deliveryId')))).prepare();
+  const touchHookStmt = db.update(webhooks).set({ lastDeliveryAt: sql`${sql.placeholder('at')}` })
+    .where(eq(webhooks.id, sql.placeholder('id'))).prepare();
+
+  /**
+   * Group commit: deliveries arriving in the same tick share one transaction, and each caller's promise
+   * resolves only after that transaction has committed (so "stored before 2xx" still holds).
+   */
+  type Pending = { e: Omit<typeof webhookEvents.$inferInsert, 'id'>; resolve: (r: { id: number; duplicate: boolean }) => void; reject: (err: unknown) => void };
+  let deliveryQueue: Pending[] = [];
+  const flushDeliveries = () => {
+    const batch = deliveryQueue;
+    deliveryQueue = [];
+    let results: { id: number; duplicate: boolean }[];
+    try {
+      results = db.transaction(() => batch.map(({ e }) => {
+        const r = insertEventRow(e);
+        if (!r.duplicate) touchHookStmt.run({ id: e.hookId, at: e.receivedAt });
+        return r;
+      }));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i]));
+  };
+
+  const insertEventRow = (e: Omit<typeof webhookEvents.$inferInsert, 'id'>) => {
+    const row = insertEventStmt.get({
+      hookId: e.hookId, deliveryId: e.deliveryId, eventType: e.eventType, payload: e.payload, receivedAt: e.receivedAt,
+    });
+    if (row) return { id: row.id, duplicate: false };
+    return { id: findEventStmt.get({ hookId: e.hookId, deliveryId: e.deliveryId })!.id, duplicate: true };
+  };
+
   const nextHookId = () => db.transaction((tx) => {
     const row = tx.select().from(meta).where(eq(meta.key, 'next_hook')).get();
     const n = row ? Number(row.value) : 1;
@@ -58,16 +104,35 @@ export function createStore(db: Db): Store {
     return `hook_${String(n).padStart(3, '0')}`;
   });
 
-  const insertOutbox = (tx: Pick<Db, 'insert' | 'update'>, messages: NewOutboxRow[], at: string, eventId?: number) => {
+  const insertOutboxStmt = db.insert(outbox).values({
+    eventId: sql.placeholder('eventId'), hookId: sql.placeholder('hookId'), channelId: sql.placeholder('channelId'),
+    body: sql`${sql.placeholder('body')}`, line: sql.placeholder('line'), createdAt: sql.placeholder('createdAt'),
+  }).prepare();
+  const insertOutbox = (messages: NewOutboxRow[], at: string, eventId?: number) => {
     for (const m of messages) {
-      const row = tx.insert(outbox).values({
-        eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: m.body, line: m.line ?? null,
-        nonce: 'pending', createdAt: at,
-      }).returning({ id: outbox.id }).get();
-      // Discord keeps a nonce for a few minutes; with enforce_nonce a retried POST returns the first message.
-      tx.update(outbox).set({ nonce: `hookbot-${row.id}` }).where(eq(outbox.id, row.id)).run();
+      insertOutboxStmt.run({
+        eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: JSON.stringify(m.body),
+        line: m.line ?? null, createdAt: at,
+      });
     }
   };
+  const markProcessedStmt = db.update(webhookEvents)
+    .set({ processed: true, processedAt: sql`${sql.placeholder('at')}`, outcome: sql`${sql.placeholder('outcome')}` })
+    .where(and(eq(webhookEvents.id, sql.placeholder('id')), eq(webhookEvents.processed, false))).prepare();
+  const unprocessedStmt = db.select().from(webhookEvents).where(eq(webhookEvents.processed, false))
+    .orderBy(asc(webhookEvents.id)).limit(sql.placeholder('limit')).prepare();
+  const headsStmt = db.select({ id: sql<number>`min(${outbox.id})` }).from(outbox)
+    .where(eq(outbox.state, 'pending')).groupBy(outbox.channelId).prepare();
+  const unpackedStmt = db.select().from(outbox)
+    .where(and(eq(outbox.channelId, sql.placeholder('channelId')), eq(outbox.state, 'pending'), isNull(outbox.packId),
+      gte(outbox.id, sql.placeholder('fromId'))))
+    .orderBy(asc(outbox.id)).limit(sql.placeholder('limit')).prepare();
+  const nextDueStmt = db.select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` }).from(outbox)
+    .where(eq(outbox.state, 'pending')).prepare();
+  const queueDepthStmt = db.select({ n: count() }).from(outbox).where(eq(outbox.state, 'pending')).prepare();
+  const markSentStmt = db.update(outbox)
+    .set({ state: 'sent', messageId: sql`${sql.placeholder('messageId')}`, sentAt: sql`${sql.placeholder('at')}`, lastError: null })
+    .where(or(eq(outbox.id, sql.placeholder('id')), eq(outbox.packId, sql.placeholder('id')))).prepare();
 
   return {
     async createHook(input) {
@@ -75,7 +140,7 @@ export function createStore(db: Db): Store {
       return db.insert(webhooks).values({ ...input, id }).returning().get();
     },
     async getHook(id) {
-      return db.select().from(webhooks).where(eq(webhooks.id, id)).get();
+      return getHookStmt.get({ id });
     },
     async findHook(channelId, service) {
       return db.select().from(webhooks)
@@ -98,11 +163,13 @@ export function createStore(db: Db): Store {
       });
     },
     async insertEvent(e) {
-      const row = db.insert(webhookEvents).values(e).onConflictDoNothing().returning({ id: webhookEvents.id }).get();
-      if (row) return { id: row.id, duplicate: false };
-      const existing = db.select({ id: webhookEvents.id }).from(webhookEvents)
-        .where(and(eq(webhookEvents.hookId, e.hookId), eq(webhookEvents.deliveryId, e.deliveryId))).get();
-      return { id: existing!.id, duplicate: true };
+      return insertEventRow(e);
+    },
+    storeDelivery(e) {
+      return new Promise((resolve, reject) => {
+        deliveryQueue.push({ e, resolve, reject });
+        if (deliveryQueue.length === 1) setImmediate(flushDeliveries);
+      });
     },
     async getEvent(id) {
       return db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
@@ -112,36 +179,34 @@ export function createStore(db: Db): Store {
         .orderBy(desc(webhookEvents.id)).limit(1).get();
     },
     async unprocessedEvents(limit) {
-      return db.select().from(webhookEvents).where(eq(webhookEvents.processed, false))
-        .orderBy(asc(webhookEvents.id)).limit(limit).all();
+      return unprocessedStmt.all({ limit });
     },
     async completeEvent(eventId, outcome, messages, at) {
-      db.transaction((tx) => {
-        const done = tx.update(webhookEvents).set({ processed: true, processedAt: at, outcome })
-          .where(and(eq(webhookEvents.id, eventId), eq(webhookEvents.processed, false))).run();
-        if (done.changes > 0) insertOutbox(tx, messages, at, eventId);
+      return this.completeEvents([{ eventId, outcome, messages }], at);
+    },
+    async completeEvents(results, at) {
+      db.transaction(() => {
+        for (const r of results) {
+          const done = markProcessedStmt.run({ id: r.eventId, at, outcome: r.outcome });
+          if (done.changes > 0) insertOutbox(r.messages, at, r.eventId);
+        }
       });
     },
     async enqueue(messages, at) {
-      db.transaction((tx) => insertOutbox(tx, messages, at));
+      db.transaction(() => insertOutbox(messages, at));
     },
     async dueOutbox(nowMs, limit) {
-      const heads = db.select({ id: sql<number>`min(${outbox.id})` }).from(outbox)
-        .where(eq(outbox.state, 'pending')).groupBy(outbox.channelId).all().map((r) => r.id);
+      const heads = headsStmt.all().map((r) => r.id);
       if (heads.length === 0) return [];
       return db.select().from(outbox)
         .where(and(inArray(outbox.id, heads), lte(outbox.nextAttemptAt, nowMs)))
         .orderBy(asc(outbox.id)).limit(limit).all();
     },
     async nextDueAt() {
-      const row = db.select({ at: sql<number | null>`min(${outbox.nextAttemptAt})` }).from(outbox)
-        .where(eq(outbox.state, 'pending')).get();
-      return row?.at ?? undefined;
+      return nextDueStmt.get()?.at ?? undefined;
     },
     async unpackedInChannel(channelId, fromId, limit) {
-      return db.select().from(outbox)
-        .where(and(eq(outbox.channelId, channelId), eq(outbox.state, 'pending'), isNull(outbox.packId), gte(outbox.id, fromId)))
-        .orderBy(asc(outbox.id)).limit(limit).all();
+      return unpackedStmt.all({ channelId, fromId, limit });
     },
     async assignPack(headId, memberIds, packBody) {
       db.transaction((tx) => {
@@ -153,8 +218,7 @@ export function createStore(db: Db): Store {
       return db.select().from(outbox).where(eq(outbox.packId, headId)).orderBy(asc(outbox.id)).all();
     },
     async markSent(id, messageId, at) {
-      db.update(outbox).set({ state: 'sent', messageId, sentAt: at, lastError: null })
-        .where(or(eq(outbox.id, id), eq(outbox.packId, id))).run();
+      markSentStmt.run({ id, messageId, at });
     },
     async markRetry(id, attempts, nextAttemptAt, error) {
       db.update(outbox).set({ attempts, nextAttemptAt, lastError: error }).where(eq(outbox.id, id)).run();
@@ -166,7 +230,7 @@ export function createStore(db: Db): Store {
       return db.select().from(outbox).where(eq(outbox.id, id)).get();
     },
     async queueDepth() {
-      return db.select({ n: count() }).from(outbox).where(eq(outbox.state, 'pending')).get()?.n ?? 0;
+      return queueDepthStmt.get()?.n ?? 0;
     },
     async prune(before, maxEvents) {
       return db.transaction((tx) => {

@@ -1,0 +1,79 @@
+/**
+ * A benchmark target in its own process (so the load generator does not share its CPU):
+ *   hookbot  — the real HTTP app: verify + store (SQLite file) + 202, with the pipeline posting to a no-op notifier
+ *   baseline — bare express + @octokit/webhooks verify, answering 200 without storing
+ *   footprint — hookbot's store and app idle, then after 100,000 stored events: prints RSS and database size
+ * Prints one JSON line on stdout when ready.
+ */
+import { statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Webhooks } from '@octokit/webhooks';
+import { pino } from 'pino';
+import { createApp } from '../src/http/app.js';
+import { createMetrics } from '../src/metrics.js';
+import { createPipeline } from '../src/pipeline.js';
+import { systemClock } from '../src/ports.js';
+import { openDatabase } from '../src/store/open-database.js';
+import { createStore } from '../src/store/store.js';
+import { samplePush } from '../src/samples/github-push.js';
+
+const [mode, secret, dbPath] = process.argv.slice(2);
+const log = pino({ level: 'silent' });
+
+async function hookbot() {
+  const { db } = openDatabase(dbPath);
+  const store = createStore(db);
+  await store.createHook({
+    guildId: 'g', channelId: 'c', userId: 'u', service: 'github', secret, verify: 'github', events: ['push'],
+    filters: {}, templates: {}, enabled: true, createdAt: new Date().toISOString(),
+  });
+  const metrics = createMetrics();
+  let n = 0;
+  const pipeline = createPipeline({
+    store, clock: systemClock, log, metrics,
+    notifier: { post: async () => ({ messageId: String(++n) }), dm: async () => {} },
+  });
+  const app = createApp({
+    store, onStored: () => { if (mode !== 'ingest-only') pipeline.kick(); }, log, metrics, clock: systemClock, maxBodyBytes: 26214400,
+    health: async () => ({ ready: true, status: 'ok', discord: 'up', docker: 'down', db: 'up' }),
+  });
+  return { app, store };
+}
+
+async function main() {
+  if (mode === 'baseline') {
+    const webhooks = new Webhooks({ secret });
+    const app = express();
+    app.post('/webhook/github/:id', express.raw({ type: () => true, limit: 26214400 }), async (req, res) => {
+      const ok = await webhooks.verify((req.body as Buffer).toString('utf8'), String(req.headers['x-hub-signature-256']));
+      res.status(ok ? 200 : 401).end();
+    });
+    const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
+    return;
+  }
+  const { app, store } = await hookbot();
+  if (mode === 'hookbot' || mode === 'ingest-only') {
+    const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
+    return;
+  }
+  // footprint
+  const s = app.listen(0, '127.0.0.1');
+  await new Promise((r) => setTimeout(r, 1000));
+  global.gc?.();
+  const idleRss = process.memoryUsage().rss;
+  const payload = JSON.stringify(samplePush('acme/api'));
+  const N = 100_000;
+  for (let i = 0; i < N; i++) {
+    await store.insertEvent({ hookId: 'hook_001', deliveryId: `f-${i}`, eventType: 'push', payload, receivedAt: new Date().toISOString() });
+  }
+  global.gc?.();
+  const loadedRss = process.memoryUsage().rss;
+  const size = statSync(dbPath).size + (() => { try { return statSync(`${dbPath}-wal`).size; } catch { return 0; } })();
+  console.log(JSON.stringify({ idleRss, loadedRss, events: N, dbBytes: size, payloadBytes: payload.length }));
+  s.close();
+  process.exit(0);
+}
+
+process.on('SIGINT', () => process.exit(0));
+void main();
