@@ -96,7 +96,7 @@ const f = (n: number, d = 1) => n.toFixed(d);
 
 async function ingest(lines: string[]) {
   lines.push('## 1. Ingest: signed GitHub push deliveries', '',
-    'hookbot = verify `X-Hub-Signature-256` + store in SQLite + `202` (pipeline running, no-op Discord); baseline = bare express + `@octokit/webhooks` verify + `200`, no storage. Closed loop, 4 s per level.', '',
+    'hookbot = verify `X-Hub-Signature-256` + store in SQLite + `202`, with the pipeline processing every event and posting to a stand-in notifier that answers in 30 ms like Discord; baseline = bare express + `@octokit/webhooks` verify + `200`, no storage. Closed loop, 4 s per level.', '',
     '| concurrency | hookbot req/s | hookbot p50 / p99 ms | baseline req/s | baseline p50 / p99 ms | hookbot / baseline |', '|---|---|---|---|---|---|');
   const hb = await startTarget('hookbot');
   const bl = await startTarget('baseline');

@@ -16,7 +16,20 @@ async function main(): Promise<void> {
     level: config.LOG_LEVEL,
     redact: { paths: ['secret', '*.secret', 'token', '*.token', 'headers.authorization', 'DISCORD_TOKEN'], censor: '[redacted]' },
   });
-  let bot: Awaited<ReturnType<typeof createHookbot>>;
+  let bot: Awaited<ReturnType<typeof createHookbot>> | undefined;
+  let stopRequested = false;
+  const shutdown = (signal: string) => {
+    if (stopRequested) return;
+    stopRequested = true;
+    log.info({ signal }, 'shutting down: no new deliveries, finishing posts in flight');
+    if (!bot) return; // still starting: stopped as soon as it is up
+    bot.stop().then(() => process.exit(0), (err) => {
+      log.error({ err: (err as Error).message }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
   try {
     bot = await createHookbot(config, log);
   } catch (err) {
@@ -32,15 +45,10 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down: no new deliveries, finishing posts in flight');
-    bot.stop().then(() => process.exit(0), (err) => {
-      log.error({ err: (err as Error).message }, 'shutdown failed');
-      process.exit(1);
-    });
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  if (stopRequested) {
+    stopRequested = false;
+    shutdown('signal during start');
+  }
 }
 
 void main();

@@ -89,7 +89,9 @@ export function createStore(db: Db): Store {
   };
 
   const insertEventRow = (e: Omit<typeof webhookEvents.$inferInsert, 'id'>) => {
-    const row = insertEventStmt.get({
+    // all(), not get(): get() leaves an INSERT … RETURNING statement unfinished, which keeps its implicit
+    // transaction open (nothing committed, WAL never checkpointed) until the statement is next reset.
+    const [row] = insertEventStmt.all({
       hookId: e.hookId, deliveryId: e.deliveryId, eventType: e.eventType, payload: e.payload, receivedAt: e.receivedAt,
     });
     if (row) return { id: row.id, duplicate: false };
@@ -137,7 +139,7 @@ export function createStore(db: Db): Store {
   return {
     async createHook(input) {
       const id = nextHookId();
-      return db.insert(webhooks).values({ ...input, id }).returning().get();
+      return db.insert(webhooks).values({ ...input, id }).returning().all()[0];
     },
     async getHook(id) {
       return getHookStmt.get({ id });
@@ -151,7 +153,7 @@ export function createStore(db: Db): Store {
       return db.select().from(webhooks).where(eq(webhooks.guildId, guildId)).orderBy(asc(webhooks.id)).all();
     },
     async updateHook(id, patch) {
-      return db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().get();
+      return db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().all()[0];
     },
     async deleteHook(id) {
       return db.transaction((tx) => {

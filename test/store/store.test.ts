@@ -5,8 +5,9 @@ import { githubHook, testStore } from '../helpers/store.js';
 describe('store', () => {
   let store: Store;
   let close: () => void;
+  let path: string;
   beforeEach(async () => {
-    ({ store, close } = testStore());
+    ({ store, close, path } = testStore());
     await githubHook(store);
   });
   afterEach(() => close());
@@ -20,6 +21,19 @@ describe('store', () => {
     expect(second.id).toBe('hook_002');
     await store.deleteHook('hook_002');
     expect((await githubHook(store)).id).toBe('hook_003');
+  });
+
+  it('commits each stored event at once (another connection sees it)', async () => {
+    const other = testStore(path);
+    try {
+      await event(1, '2026-01-01T00:00:00Z');
+      await store.storeDelivery({ hookId: 'hook_001', deliveryId: 'd-2', eventType: 'push', payload: '{}', receivedAt: '2026-01-01T00:00:00Z' });
+      await store.createHook({ ...(await store.getHook('hook_001'))!, id: undefined } as never);
+      expect(await other.store.unprocessedEvents(10)).toHaveLength(2);
+      expect(await other.store.getHook('hook_002')).toBeTruthy();
+    } finally {
+      other.close();
+    }
   });
 
   it('stores a delivery id once per hook', async () => {
