@@ -9,6 +9,7 @@ import type { Clock, Notifier } from './ports.js';
 import type { Hook, NewOutboxRow, Store, StoredEvent } from './store/store.js';
 
 const BATCH = 100;
+const KICK_DELAY_MS = 5;
 import type { DiscordMessage } from './types.js';
 
 export interface PipelineDeps {
@@ -37,6 +38,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  let kickTimer: NodeJS.Timeout | null = null;
 
   type Result = { eventId: number; outcome: string; messages: NewOutboxRow[] };
 
@@ -94,7 +96,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   }
 
   return {
-    kick: () => { if (!stopped) void drain(); },
+    kick() {
+      // A few milliseconds of debounce: under load, events are processed in batches (one transaction each)
+      // instead of one by one, which keeps the CPU for acknowledging deliveries.
+      if (stopped || kickTimer) return;
+      kickTimer = setTimeout(() => { kickTimer = null; void drain(); }, KICK_DELAY_MS);
+    },
     drain,
     async notice(channelId, body, hookId) {
       await store.enqueue([{ channelId, hookId: hookId ?? null, body: { ...body } }], new Date(clock.now()).toISOString());
@@ -103,6 +110,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     outbox,
     async stop() {
       stopped = true;
+      if (kickTimer) clearTimeout(kickTimer);
       await running;
       await outbox.stop();
     },
