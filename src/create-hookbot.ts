@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Client, GatewayIntentBits, Partials, Events } from 'discord.js';
+import { Events, REST, type Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { CommandContext } from '../commands/index.js';
 import { attachChatCommands } from './discord/chat-commands.js';
 import { createRestNotifier } from './discord/notifier.js';
+import { connectDiscord, DISALLOWED_INTENTS } from './discord/connect.js';
+import { attachSlashCommands, registerSlashCommands } from './discord/slash-commands.js';
 import { watchDockerStatus } from './docker/docker-status.js';
 import { createApp, type Health } from './http/app.js';
 import { createMetrics } from './metrics.js';
@@ -29,6 +31,8 @@ export interface Hookbot {
   port: number;
   publicUrl: string;
   client: Client;
+  /** False when Discord refused the Message Content intent: only /hook works. */
+  messageContent: boolean;
   stop(): Promise<void>;
 }
 
@@ -41,16 +45,10 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
   const { db, close: closeDb } = openDatabase(config.DATABASE_PATH);
   const store = createStore(db);
   const metrics = createMetrics();
-  const client = new Client({
-    intents: [
-      GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent,
-      GatewayIntentBits.DirectMessages,
-    ],
-    partials: [Partials.Channel],
-    rest: { api: config.DISCORD_API_URL, timeout: 15_000 },
-  });
-  client.rest.setToken(config.DISCORD_TOKEN);
-  const notifier = createRestNotifier(client.rest);
+  // Posting has its own REST client: it does not depend on the gateway connection (or on which one survives).
+  const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
+  const notifier = createRestNotifier(rest);
+  let client: Client | undefined;
   const pipeline = createPipeline({ store, notifier, clock, log, metrics });
   const docker = watchDockerStatus(config.DOCKER_HOST, log);
   const retention = startRetention({ store, clock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
@@ -58,7 +56,7 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
   const health = async (): Promise<Health> => {
     let dbOk = false;
     try { dbOk = await store.ping(); } catch { dbOk = false; }
-    const discordUp = client.isReady();
+    const discordUp = client?.isReady() ?? false;
     return {
       ready: dbOk && discordUp,
       status: dbOk && discordUp ? 'ok' : 'degraded',
@@ -86,15 +84,24 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
     ...base, prefix: config.COMMAND_PREFIX, publicUrl: () => pub.url, store, clock, kick: () => pipeline.kick(),
     newSecret, dockerStatus: () => docker.status(),
   });
-  attachChatCommands(client, { prefix: config.COMMAND_PREFIX, makeContext, notifier, log });
-
-  client.once(Events.ClientReady, (c) => {
-    const invite = `https://discord.com/oauth2/authorize?client_id=${c.application.id}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
-    log.info({ user: c.user.tag, guilds: c.guilds.cache.size, invite }, `logged in to Discord as ${c.user.tag}; invite: ${invite}`);
-    pipeline.kick();
-  });
-  client.on(Events.Error, (err) => log.error({ err: err.message }, 'Discord client error'));
-  client.on(Events.ShardDisconnect, (ev, id) => log.warn({ code: ev.code, shard: id }, 'gateway disconnected'));
+  const setup = (c: Client) => {
+    attachChatCommands(c, { prefix: config.COMMAND_PREFIX, makeContext, notifier, log });
+    attachSlashCommands(c, { makeContext, store, log });
+    c.once(Events.ClientReady, (ready) => {
+      const invite = `https://discord.com/oauth2/authorize?client_id=${ready.application.id}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
+      log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size, invite, publicUrl: pub.url, docker: docker.status() },
+        `logged in to Discord as ${ready.user.tag}; invite: ${invite}`);
+      registerSlashCommands(rest, ready.application.id, config.DISCORD_GUILD_ID).then(
+        () => log.info({ scope: config.DISCORD_GUILD_ID ? `guild ${config.DISCORD_GUILD_ID}` : 'global' }, '/hook registered'),
+        (err) => log.error({ err: (err as Error).message }, 'could not register /hook'),
+      );
+      pipeline.kick();
+    });
+    c.on(Events.Error, (err) => log.error({ err: err.message }, 'Discord client error'));
+    c.on(Events.ShardDisconnect, (ev, id) => {
+      if (ev.code !== DISALLOWED_INTENTS) log.warn({ code: ev.code, shard: id }, 'gateway disconnected');
+    });
+  };
 
   log.info({
     listening: `http://${config.HOST}:${port}`, publicUrl: pub.url, tunnel: pub.tunnel, database: config.DATABASE_PATH,
@@ -103,13 +110,16 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
 
   // Stored events from before a restart are processed now; Discord REST does not need the gateway.
   pipeline.kick();
-  await client.login(config.DISCORD_TOKEN);
+  const connected = await connectDiscord({ apiUrl: config.DISCORD_API_URL, token: config.DISCORD_TOKEN, log, setup });
+  client = connected.client;
+  const gateway = client;
 
   let stopping: Promise<void> | null = null;
   return {
     port,
     publicUrl: pub.url,
-    client,
+    client: gateway,
+    messageContent: connected.messageContent,
     stop() {
       stopping ??= (async () => {
         // Stop intake first: no new deliveries are accepted while the posts in flight finish.
@@ -119,7 +129,7 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
         await pipeline.stop();
         docker.stop();
         retention.stop();
-        await client.destroy();
+        await gateway.destroy();
         await pub.close().catch(() => {});
         closeDb();
       })();

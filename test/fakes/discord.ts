@@ -33,7 +33,12 @@ export interface FakeDiscordOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Gateway heartbeat interval announced in HELLO. */
   heartbeatMs?: number;
+  /** When false, an IDENTIFY asking for Message Content is closed with 4014, as when the portal switch is off. */
+  privilegedIntents?: boolean;
 }
+
+export interface InteractionCallback { interactionId: string; type: number; data?: Record<string, any> }
+export interface WebhookCall { token: string; method: string; path: string; body: Record<string, any> }
 
 const MANAGE_WEBHOOKS = 1n << 29n;
 const BASE_PERMS = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n); // view, send, embed links, read history
@@ -85,6 +90,10 @@ export class FakeDiscord {
   resumes = 0;
   /** When false, heartbeats are not acknowledged (a zombie connection). */
   ackHeartbeats = true;
+  readonly callbacks: InteractionCallback[] = [];
+  readonly webhookCalls: WebhookCall[] = [];
+  registered: { scope: string; body: any[] } | null = null;
+  lastIntents = 0;
   private buckets = new Map<string, { used: number; resetAt: number }>();
   private hanging: ServerResponse[] = [];
 
@@ -183,6 +192,43 @@ export class FakeDiscord {
     return id;
   }
 
+  /**
+   * A member runs `/hook <sub>` with options: dispatches INTERACTION_CREATE (type 2) like Discord, with the
+   * member's computed permissions in the channel. Returns the interaction id.
+   */
+  slash(userId: string, sub: string, options: Record<string, string> = {}, kind: 2 | 4 = 2, focused?: string): string {
+    const id = this.snowflake();
+    const manager = userId === IDS.admin || userId === IDS.closedDms;
+    this.dispatch('INTERACTION_CREATE', {
+      id, application_id: IDS.application, type: kind, token: `tok-${id}`, version: 1,
+      guild_id: IDS.guild, channel_id: IDS.channel,
+      channel: { id: IDS.channel, type: 0, guild_id: IDS.guild, name: 'general', permissions: String(BASE_PERMS | MANAGE_WEBHOOKS) },
+      member: {
+        user: { id: userId, username: `user${userId.slice(-2)}`, discriminator: '0', avatar: null, global_name: null },
+        roles: manager ? [IDS.managersRole] : [], permissions: String(manager ? BASE_PERMS | MANAGE_WEBHOOKS : BASE_PERMS),
+        joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0,
+      },
+      app_permissions: String(BASE_PERMS), locale: 'en-US', guild_locale: 'en-US', entitlements: [],
+      authorizing_integration_owners: { 0: IDS.guild }, context: 0,
+      data: {
+        id: '100000000000000040', name: 'hook', type: 1,
+        options: [{
+          type: 1, name: sub,
+          options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value, ...(name === focused ? { focused: true } : {}) })),
+        }],
+      },
+    });
+    return id;
+  }
+
+  /** Everything Discord received for one interaction: the callback, then edits and follow-ups. */
+  interactionLog(id: string) {
+    return {
+      callback: this.callbacks.find((c) => c.interactionId === id),
+      calls: this.webhookCalls.filter((c) => c.token === `tok-${id}`),
+    };
+  }
+
   /** Drops every gateway connection (the client should resume or reconnect). */
   dropGateway(): void {
     for (const s of this.sockets) s.terminate();
@@ -266,6 +312,11 @@ export class FakeDiscord {
         if (this.ackHeartbeats) this.send(ws, { op: 11 });
       } else if (msg.op === 2) {
         this.identifies++;
+        this.lastIntents = Number(msg.d.intents ?? 0);
+        if (this.options.privilegedIntents === false && (this.lastIntents & (1 << 15))) {
+          ws.close(4014, 'Disallowed intent(s).');
+          return;
+        }
         if (msg.d.token !== this.token && msg.d.token !== `Bot ${this.token}`) {
           ws.close(4004, 'Authentication failed.');
           return;
@@ -303,9 +354,23 @@ export class FakeDiscord {
     const path = (req.url ?? '').split('?')[0].replace(/^\/api\/v10/, '');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path });
-    if (req.headers.authorization !== `Bot ${this.token}`) return this.json(res, 401, { message: '401: Unauthorized', code: 0 });
     const body = await this.readBody(req);
     let m: RegExpMatchArray | null;
+    // Interaction responses are authenticated by their token in the path, not by the bot token.
+    if ((m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
+      this.callbacks.push({ interactionId: m[1], type: body.type, data: body.data });
+      res.writeHead(204).end(); // Discord answers 204 No Content, without a body
+      return;
+    }
+    if ((m = decodeURIComponent(path).match(/^\/webhooks\/\d+\/([^/]+)(\/messages\/@original)?$/))) {
+      this.webhookCalls.push({ token: m[1], method, path, body });
+      return this.json(res, 200, { id: this.snowflake(), channel_id: IDS.channel, content: body.content ?? '', embeds: body.embeds ?? [], flags: body.flags ?? 0 });
+    }
+    if (req.headers.authorization !== `Bot ${this.token}`) return this.json(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (method === 'PUT' && (m = path.match(/^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/))) {
+      this.registered = { scope: m[1] ? `guild:${m[1]}` : 'global', body };
+      return this.json(res, 200, body.map((c: any, i: number) => ({ ...c, id: `10000000000000005${i}`, application_id: IDS.application, version: '1' })));
+    }
     if (method === 'GET' && path === '/gateway/bot') {
       return this.json(res, 200, {
         url: this.url.replace('http', 'ws') + '/gateway', shards: 1,

@@ -1,0 +1,114 @@
+import {
+  ApplicationCommandOptionType, MessageFlags, PermissionFlagsBits, Routes,
+  type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type REST,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import { runCommand, type CommandResult } from '../../commands/index.js';
+import type { Store } from '../store/store.js';
+import type { ContextFactory } from './chat-commands.js';
+
+const S = ApplicationCommandOptionType.Subcommand;
+const STR = ApplicationCommandOptionType.String;
+const hookOption = (name: string, description: string) => ({ type: STR, name, description, required: true, autocomplete: true });
+
+/** The `/hook` command as registered with Discord: one subcommand per `!hook` verb, same options. */
+export function buildSlashCommands() {
+  return [{
+    name: 'hook',
+    description: 'Manage hookbot webhooks in this server',
+    type: 1,
+    default_member_permissions: String(PermissionFlagsBits.ManageWebhooks),
+    contexts: [0], // guilds only
+    options: [
+      { type: S, name: 'help', description: 'The command list with one example each' },
+      {
+        type: S, name: 'github', description: 'GitHub events in this channel', options: [
+          { type: STR, name: 'state', description: 'on or off', required: true, choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
+          { type: STR, name: 'events', description: 'push,pr,issues,release,workflow or all' },
+          { type: STR, name: 'repo', description: 'only this repository (owner/name)' },
+        ],
+      },
+      { type: S, name: 'list', description: 'Hooks of this server: status, events, last delivery' },
+      { type: S, name: 'delete', description: 'Remove a hook (its URL then answers 404)', options: [hookOption('id', 'the hook to delete')] },
+      { type: S, name: 'off', description: 'Pause a hook (its URL answers 404 until turned on again)', options: [hookOption('hook', 'the hook to pause')] },
+      { type: S, name: 'test', description: 'A realistic sample event through the whole pipeline', options: [hookOption('id', 'the hook to test')] },
+      {
+        type: S, name: 'format', description: 'Your own mustache template, or reset', options: [
+          hookOption('hook', 'hook id or service, optionally with -event (e.g. github-push)'),
+          { type: STR, name: 'template', description: 'e.g. 📦 {{author}} pushed {{commit_count}} to {{branch}} — or reset', required: true, max_length: 2000 },
+        ],
+      },
+    ],
+  }];
+}
+
+/** Registers `/hook`: in one guild when given (instant), else globally. */
+export async function registerSlashCommands(rest: REST, applicationId: string, guildId?: string): Promise<void> {
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  await rest.put(route, { body: buildSlashCommands() });
+}
+
+/** The same arguments a `!hook` line would have, so both front ends run one implementation. */
+export function interactionArgs(sub: string, get: (name: string) => string | null): string[] {
+  const opt = (flag: string, name: string) => {
+    const v = get(name);
+    return v ? [`--${flag}`, v] : [];
+  };
+  switch (sub) {
+    case 'github': return ['github', get('state') ?? '', ...opt('events', 'events'), ...opt('repo', 'repo')];
+    case 'delete': return ['delete', get('id') ?? ''];
+    case 'test': return ['test', get('id') ?? ''];
+    case 'off': return [get('hook') ?? '', 'off'];
+    case 'format': return ['format', get('hook') ?? '', get('template') ?? ''];
+    default: return [sub];
+  }
+}
+
+/** Sub-commands whose answer may carry a secret: their whole reply is ephemeral. */
+const MAY_HAVE_SECRET = new Set(['github']);
+
+async function autocomplete(i: AutocompleteInteraction, store: Store): Promise<void> {
+  const typed = String(i.options.getFocused()).toLowerCase();
+  const hooks = i.guildId ? await store.listHooks(i.guildId) : [];
+  const choices = hooks
+    .filter((h) => h.id.includes(typed) || h.service.includes(typed))
+    .slice(0, 25)
+    .map((h) => ({ name: `${h.id} · ${h.service}${h.enabled ? '' : ' (off)'}`, value: h.id }));
+  await i.respond(choices);
+}
+
+async function command(i: ChatInputCommandInteraction, deps: { makeContext: ContextFactory; log: Logger }): Promise<void> {
+  const sub = i.options.getSubcommand();
+  const secretive = MAY_HAVE_SECRET.has(sub);
+  // Acknowledge within Discord's 3 seconds whatever the command does next.
+  await i.deferReply(secretive ? { flags: MessageFlags.Ephemeral } : {});
+  if (!i.inGuild()) {
+    await i.editReply({ content: 'hookbot commands work in a server channel, not in DMs.' });
+    return;
+  }
+  const canManage = i.memberPermissions?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
+  const ctx = deps.makeContext({ guildId: i.guildId, channelId: i.channelId, userId: i.user.id, canManage });
+  const result: CommandResult = await runCommand(interactionArgs(sub, (n) => i.options.getString(n)), ctx);
+  if (secretive && result.secret) {
+    // The invoker sees the setup and the secret, privately; the channel sees the setup without it.
+    await i.editReply({ ...result.reply, content: [result.reply.content, result.secret.content].filter(Boolean).join('\n\n') } as never);
+    await i.followUp({ ...result.reply } as never);
+    return;
+  }
+  await i.editReply(result.reply as never);
+}
+
+/** Handles `/hook` interactions (and hook-id autocomplete). */
+export function attachSlashCommands(client: Client, deps: { makeContext: ContextFactory; store: Store; log: Logger }): void {
+  client.on('interactionCreate', async (i: Interaction) => {
+    try {
+      if (i.isAutocomplete() && i.commandName === 'hook') await autocomplete(i, deps.store);
+      else if (i.isChatInputCommand() && i.commandName === 'hook') await command(i, deps);
+    } catch (err) {
+      deps.log.error({ err: (err as Error).message }, 'slash command failed');
+      if (i.isRepliable() && (i.deferred || i.replied)) {
+        await i.editReply({ content: '⚠️ Something went wrong running that command; it is logged.' }).catch(() => {});
+      }
+    }
+  });
+}
