@@ -16,8 +16,15 @@ import { createPipeline } from './pipeline.js';
 import { systemClock, type Clock } from './ports.js';
 import { openDatabase } from './store/open-database.js';
 import { startRetention } from './retention.js';
+import { announceUrlChange } from './announce-url-change.js';
 import { createStore } from './store/store.js';
 import { ngrokTunnel, resolvePublicUrl, type Tunnel } from './tunnel.js';
+
+/** Discord answered 401 / discord.js refused the token: retrying cannot help. */
+function isTokenError(err: unknown): boolean {
+  const e = err as Error & { code?: string | number; status?: number };
+  return e?.code === 'TokenInvalid' || e?.status === 401 || /401|invalid token/i.test(e?.message ?? '');
+}
 
 /** A generated hook secret: 32 random bytes, URL-safe base64 (43 characters). */
 export function newSecret(): string {
@@ -30,7 +37,8 @@ export const INVITE_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 14n)
 export interface Hookbot {
   port: number;
   publicUrl: string;
-  client: Client;
+  /** The connected gateway client; undefined while Discord is unreachable at start. */
+  client: Client | undefined;
   /** False when Discord refused the Message Content intent: only /hook works. */
   messageContent: boolean;
   stop(): Promise<void>;
@@ -63,6 +71,7 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
       discord: discordUp ? 'up' : 'down',
       docker: docker.status(),
       db: dbOk ? 'up' : 'down',
+      tunnel: tunnelStatus,
     };
   };
 
@@ -74,11 +83,15 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  let tunnelStatus = 'off';
 
   const pub = await resolvePublicUrl({
     publicUrl: config.PUBLIC_URL, ngrokToken: config.NGROK_AUTHTOKEN, ngrokDomain: config.NGROK_DOMAIN,
     port, tunnel: overrides.tunnel ?? ngrokTunnel, log,
   });
+  tunnelStatus = pub.tunnel;
+
+  await announceUrlChange({ store, pipeline, log, publicUrl: pub.url });
 
   const makeContext = (base: Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'canManage'>): CommandContext => ({
     ...base, prefix: config.COMMAND_PREFIX, publicUrl: () => pub.url, store, clock, kick: () => pipeline.kick(),
@@ -110,16 +123,41 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
 
   // Stored events from before a restart are processed now; Discord REST does not need the gateway.
   pipeline.kick();
-  const connected = await connectDiscord({ apiUrl: config.DISCORD_API_URL, token: config.DISCORD_TOKEN, log, setup });
-  client = connected.client;
-  const gateway = client;
+  let messageContent = true;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const connected = await connectDiscord({ apiUrl: config.DISCORD_API_URL, token: config.DISCORD_TOKEN, log, setup });
+    if (stopped) { await connected.client.destroy(); return; }
+    client = connected.client;
+    messageContent = connected.messageContent;
+  };
+  // A wrong token is a configuration error (exit); Discord being unreachable is not: keep storing deliveries
+  // and retry the gateway with backoff.
+  const retry = (attempt: number) => {
+    const delay = Math.min(60_000, 2000 * 2 ** attempt);
+    retryTimer = setTimeout(() => {
+      connect().catch((err) => {
+        log.error({ err: (err as Error).message, retryInMs: Math.min(60_000, 2000 * 2 ** (attempt + 1)) }, 'Discord login failed; retrying');
+        if (!stopped) retry(attempt + 1);
+      });
+    }, delay);
+    retryTimer.unref();
+  };
+  try {
+    await connect();
+  } catch (err) {
+    if (isTokenError(err)) throw err;
+    log.error({ err: (err as Error).message }, 'Discord is unreachable; deliveries are still stored, retrying the login');
+    retry(0);
+  }
 
   let stopping: Promise<void> | null = null;
   return {
     port,
     publicUrl: pub.url,
-    client: gateway,
-    messageContent: connected.messageContent,
+    get client() { return client; },
+    get messageContent() { return messageContent; },
     stop() {
       stopping ??= (async () => {
         // Stop intake first: no new deliveries are accepted while the posts in flight finish.
@@ -129,7 +167,9 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
         await pipeline.stop();
         docker.stop();
         retention.stop();
-        await gateway.destroy();
+        stopped = true;
+        clearTimeout(retryTimer);
+        await client?.destroy();
         await pub.close().catch(() => {});
         closeDb();
       })();

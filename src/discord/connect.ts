@@ -33,8 +33,9 @@ export async function connectDiscord(opts: {
     first.on(Events.ShardDisconnect, (ev) => { if (ev.code === DISALLOWED_INTENTS) resolve('4014'); });
   });
   const outcome = await Promise.race([
-    first.login(opts.token).then(() => 'ok' as const, (err: Error & { code?: string }) => {
+    first.login(opts.token).then(() => 'ok' as const, async (err: Error & { code?: string }) => {
       if (err.code === 'DisallowedIntents' || /disallowed intents/i.test(err.message)) return '4014' as const;
+      await first.destroy().catch(() => {});
       throw err;
     }),
     refused,

@@ -13,6 +13,8 @@ export interface Health {
   discord: string;
   docker: string;
   db: string;
+  /** `off`, `up`, or `failed: <why>` for the ngrok tunnel. */
+  tunnel?: string;
 }
 
 export interface AppDeps {
@@ -73,7 +75,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.get('/healthz', async (_req, res) => {
     const h = await deps.health();
-    res.status(h.ready ? 200 : 503).json({ status: h.status, discord: h.discord, docker: h.docker, db: h.db });
+    res.status(h.ready ? 200 : 503).json({
+      status: h.status, discord: h.discord, docker: h.docker, db: h.db, ...(h.tunnel ? { tunnel: h.tunnel } : {}),
+    });
   });
 
   app.get('/metrics', async (_req, res) => {

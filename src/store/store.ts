@@ -17,6 +17,10 @@ export interface Store {
   getHook(id: string): Promise<Hook | undefined>;
   findHook(channelId: string, service: string): Promise<Hook | undefined>;
   listHooks(guildId: string): Promise<Hook[]>;
+  /** Every hook of every server. */
+  allHooks(): Promise<Hook[]>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
   updateHook(id: string, patch: Partial<NewHook>): Promise<Hook | undefined>;
   deleteHook(id: string): Promise<boolean>;
   /** Stores a delivery; `duplicate` when the same (hook, delivery id) was stored before. */
@@ -151,6 +155,15 @@ export function createStore(db: Db): Store {
     },
     async listHooks(guildId) {
       return db.select().from(webhooks).where(eq(webhooks.guildId, guildId)).orderBy(asc(webhooks.id)).all();
+    },
+    async allHooks() {
+      return db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
+    },
+    async getMeta(key) {
+      return db.select().from(meta).where(eq(meta.key, key)).get()?.value;
+    },
+    async setMeta(key, value) {
+      db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
     },
     async updateHook(id, patch) {
       return db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().all()[0];

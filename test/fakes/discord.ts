@@ -35,6 +35,8 @@ export interface FakeDiscordOptions {
   heartbeatMs?: number;
   /** When false, an IDENTIFY asking for Message Content is closed with 4014, as when the portal switch is off. */
   privilegedIntents?: boolean;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 export interface InteractionCallback { interactionId: string; type: number; data?: Record<string, any> }
@@ -103,7 +105,7 @@ export class FakeDiscord {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({ server: this.server, path: '/gateway' });
     this.wss.on('connection', (ws) => this.onGateway(ws));
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => this.server.listen(this.options.port ?? 0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }

@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createHookbot, type Hookbot } from '../../src/create-hookbot.js';
 import type { FakeDiscord } from '../fakes/discord.js';
 import { createTestLogger } from './test-logger.js';
+import type { Tunnel } from '../../src/tunnel.js';
 
 /** A fresh temp directory for a test database. */
 export function tempDbPath(): string {
@@ -12,7 +13,7 @@ export function tempDbPath(): string {
 }
 
 /** Starts the whole bot in-process against the fake Discord, on a free port. */
-export async function startHookbot(discord: FakeDiscord, env: Record<string, string> = {}) {
+export async function startHookbot(discord: FakeDiscord, env: Record<string, string> = {}, overrides: { tunnel?: Tunnel } = {}) {
   const r = loadConfig({
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
@@ -26,8 +27,8 @@ export async function startHookbot(discord: FakeDiscord, env: Record<string, str
   if (!r.ok) throw new Error(r.errors.join('; '));
   const { log, lines } = createTestLogger();
   const ready = discord.waitForIdentify();
-  const bot: Hookbot = await createHookbot(r.config as Config, log);
+  const bot: Hookbot = await createHookbot(r.config as Config, log, overrides);
   await ready;
-  await new Promise<void>((res) => (bot.client.isReady() ? res() : bot.client.once('clientReady', () => res())));
+  await new Promise<void>((res) => (bot.client!.isReady() ? res() : bot.client!.once('clientReady', () => res())));
   return { bot, lines, config: r.config, base: `http://127.0.0.1:${bot.port}` };
 }
