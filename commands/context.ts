@@ -1,6 +1,7 @@
 import type { Clock } from '../src/ports.js';
 import type { Store } from '../src/store/store.js';
 import type { DiscordMessage } from '../src/types.js';
+import type { UrlPolicy } from '../src/forward/url-policy.js';
 
 /** What a command may use. Both front ends (`!hook` and `/hook`) build one of these. */
 export interface CommandContext {
@@ -17,6 +18,8 @@ export interface CommandContext {
   kick: () => void;
   newSecret: () => string;
   dockerStatus: () => string;
+  /** Which forward URLs are allowed (SSRF guard). */
+  forwardPolicy?: UrlPolicy;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface CommandResult {
   reply: DiscordMessage;
   secret?: DiscordMessage;
   secretUndelivered?: string;
+  /** The invoking message held a secret: delete it (chat), or answer ephemerally (slash). */
+  deleteInvocation?: boolean;
 }
 
 export const text = (content: string): CommandResult => ({ reply: { content, allowed_mentions: { parse: [] } } });

@@ -8,6 +8,9 @@ import { listCommand } from './list.js';
 import { MSG } from './messages.js';
 import { offCommand } from './off.js';
 import { testCommand } from './test.js';
+import { customCommand } from './custom.js';
+import { secretCommand } from './secret.js';
+import { replayCommand } from './replay.js';
 import { tokenize } from './tokenize.js';
 
 export type { CommandContext, CommandResult } from './context.js';
@@ -22,10 +25,11 @@ const VERBS: Record<string, Verb> = {
   remove: deleteCommand,
   test: testCommand,
   format: formatCommand,
+  custom: customCommand,
 };
 
 /** Verbs of the contract that later versions implement. */
-const LATER = new Set(['docker', 'ci', 'custom', 'filter', 'aggregate', 'alert-if', 'explain', 'replay', 'secret']);
+const LATER = new Set(['docker', 'ci', 'filter', 'aggregate', 'alert-if', 'explain']);
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
@@ -37,6 +41,8 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   // `!hook <ref> <action> …`
   const action = rest[0]?.toLowerCase();
   if (action === 'off') return offCommand(first, ctx);
+  if (action === 'secret') return secretCommand(first, rest.slice(1), ctx);
+  if (action === 'replay') return replayCommand(first, ctx);
   if (action && LATER.has(action)) return text(MSG.notYet(`${ctx.prefix} <ref> ${action}`));
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }

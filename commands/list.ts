@@ -11,6 +11,7 @@ function describe(h: Hook, ctx: CommandContext): string {
     `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}`,
     `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} · template: ${templates} · aggregation: off`,
     `last delivery: ${last} · URL: ${ctx.publicUrl()}/webhook/${h.service}/${h.id}`,
+    ...(h.url ? [`forward → ${h.url}: ${h.forwardState === 'disabled' ? '⛔ disabled (410 Gone)' : h.forwardState === 'failing' ? `⚠️ failing — \`${ctx.prefix} ${h.id} replay\`` : '✅ ok'}`] : []),
   ].join('\n');
 }
 

@@ -20,6 +20,9 @@ export const USAGE = {
   off: '!hook <ref> off',
   test: '!hook test <id>',
   format: '!hook format <ref>[-<event>] "<template>"  |  !hook format <ref>[-<event>] reset',
+  custom: '!hook custom [<url>] [--verify github|gitlab|stripe|slack|circleci|standard|hmac|token|none] [--events a,b] [--rate 60]',
+  secret: '!hook <ref> secret <value>',
+  replay: '!hook <id> replay',
 } as const;
 
 /** A usage line with the configured prefix. */

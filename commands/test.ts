@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { samplePush, TEST_DELIVERY_PREFIX } from '../src/samples/github-push.js';
 import type { CommandContext, CommandResult } from './context.js';
+import type { Hook } from '../src/store/store.js';
+import { sendForward } from '../src/forward/forwarder.js';
 import { text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { resolveRef } from './resolve-ref.js';
@@ -12,9 +14,10 @@ export async function testCommand(args: string[], ctx: CommandContext): Promise<
   if (args.length !== 1) return text(MSG.parse('name the hook to test', usage('test', ctx.prefix)));
   const hook = await resolveRef(args[0], ctx);
   if (!hook) return text(MSG.unknownHook(args[0], ctx.prefix));
-  if (hook.service !== 'github') return text(MSG.notYet(`test for ${hook.service} hooks`));
+  if (hook.service !== 'github' && hook.service !== 'custom') return text(MSG.notYet(`test for ${hook.service} hooks`));
   if (!hook.enabled) return text(`Hook **${hook.id}** is off; turn it on with \`${ctx.prefix} ${hook.service} on\` first.`);
   const at = new Date(ctx.clock.now()).toISOString();
+  if (hook.service === 'custom') return testCustom(hook, at, ctx);
   await ctx.store.insertEvent({
     hookId: hook.id,
     deliveryId: `${TEST_DELIVERY_PREFIX}${randomUUID()}`,
@@ -24,4 +27,25 @@ export async function testCommand(args: string[], ctx: CommandContext): Promise<
   });
   ctx.kick();
   return text(`🧪 Sent a sample push through **${hook.id}**; it will appear in <#${hook.channelId}>.`);
+}
+
+const SAMPLE_CUSTOM = { event: 'hookbot test', message: 'This is a test event sent by !hook test.', severity: 'info', source: 'hookbot' };
+
+/** A sample JSON event through the incoming pipeline, and a signed test forward whose answer is reported. */
+async function testCustom(hook: Hook, at: string, ctx: CommandContext): Promise<CommandResult> {
+  await ctx.store.insertEvent({
+    hookId: hook.id, deliveryId: `${TEST_DELIVERY_PREFIX}${randomUUID()}`, eventType: 'hookbot test',
+    payload: JSON.stringify(SAMPLE_CUSTOM), receivedAt: at,
+  });
+  ctx.kick();
+  const lines = [`🧪 Sent a sample event through **${hook.id}**; it will appear in <#${hook.channelId}>.`];
+  if (hook.url && hook.forwardSecret) {
+    const body = JSON.stringify({ type: 'hookbot.test', timestamp: at, data: { hook: hook.id, ...SAMPLE_CUSTOM } });
+    const r = await sendForward({ url: hook.url, body, messageId: `msg_test_${randomUUID()}` }, hook.forwardSecret, ctx.clock.now(),
+      { policy: ctx.forwardPolicy ?? { privateAddresses: 'allow', allowLinkLocal: false } });
+    lines.push(r.ok
+      ? `↪️ Test forward to ${hook.url}: **HTTP ${r.status}** in ${Math.round(r.ms)} ms.`
+      : `↪️ Test forward to ${hook.url} failed: **${r.error ?? `HTTP ${r.status}`}** (${Math.round(r.ms)} ms).`);
+  }
+  return text(lines.join('\n'));
 }

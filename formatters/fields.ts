@@ -54,6 +54,11 @@ export function fieldsFor(e: NormalizedEvent): Field[] {
       ];
     case 'github.ping':
       return [...f('Events', e.fields.hook_events, false)];
+    case 'custom.event': {
+      const skip = new Set(['title', 'message', 'text', 'description', 'summary', 'body', 'url', 'link', 'html_url', 'href']);
+      return Object.entries(e.fields).filter(([k, v]) => !skip.has(k) && v !== null && v !== '')
+        .slice(0, 24).map(([k, v]) => ({ name: k, value: String(v), inline: String(v).length <= 40 }));
+    }
     default:
       return [...f('Event', e.action ? `${e.event}.${e.action}` : e.event), ...f('Repository', e.repo), ...f('Sender', e.actor?.name)];
   }

@@ -38,7 +38,9 @@ export function templateView(event: NormalizedEvent, payload: unknown): Record<s
     actor_url: event.actor?.url,
     occurred_at: event.occurredAt,
   };
-  return { ...top, ...event.fields, payload };
+  // Custom JSON is addressed by its own paths (`{{data.object.amount}}`), so its top level is spread too.
+  const own = event.source === 'custom' && payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
+  return { ...top, ...own, ...event.fields, payload };
 }
 
 /** Renders without HTML escaping: the output is Discord markdown, not HTML. */

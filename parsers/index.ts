@@ -1,12 +1,14 @@
 import type { NormalizedEvent } from '../src/types.js';
 import { ParseError, parseGithub } from './github.js';
+import { parseCustom } from './custom.js';
 
 export { ParseError };
 
 /** Picks the parser for a hook's service. */
-export function parseDelivery(service: string, eventType: string, payload: unknown, receivedAt: string): NormalizedEvent {
+export function parseDelivery(service: string, eventType: string, payload: unknown, receivedAt: string, scheme?: string): NormalizedEvent {
   switch (service) {
     case 'github': return parseGithub(eventType, payload, receivedAt);
+    case 'custom': return parseCustom(eventType, payload, receivedAt, scheme);
     default: throw new ParseError(`no parser for service ${service}`);
   }
 }

@@ -24,6 +24,10 @@ const schema = z.object({
   MAX_BODY_BYTES: withDefault(z.coerce.number({ error: 'must be a number of bytes' }).int().positive(), '26214400'),
   RETENTION_DAYS: withDefault(z.coerce.number({ error: 'must be a number of days' }).positive(), '30'),
   MAX_STORED_EVENTS: withDefault(z.coerce.number({ error: 'must be a number' }).int().positive(), '100000'),
+  /** Forward targets on private networks (10/8, 172.16/12, 192.168/16, loopback, fc00::/7): allow or deny. */
+  FORWARD_PRIVATE_ADDRESSES: withDefault(z.enum(['allow', 'deny']), 'allow'),
+  /** Link-local and cloud metadata addresses (169.254/16, fe80::/10) are refused unless this is true. */
+  FORWARD_ALLOW_LINK_LOCAL: withDefault(z.enum(['true', 'false']), 'false'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -31,8 +31,8 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** View Channel, Send Messages, Embed Links, Read Message History, Manage Webhooks. */
-export const INVITE_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n) | (1n << 29n));
+/** View Channel, Send Messages, Manage Messages (to delete a pasted secret), Embed Links, Read Message History, Manage Webhooks. */
+export const INVITE_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 13n) | (1n << 14n) | (1n << 16n) | (1n << 29n));
 
 export interface Hookbot {
   port: number;
@@ -57,7 +57,10 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
   const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
   const notifier = createRestNotifier(rest);
   let client: Client | undefined;
-  const pipeline = createPipeline({ store, notifier, clock, log, metrics });
+  const forwardPolicy = {
+    privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true',
+  };
+  const pipeline = createPipeline({ store, notifier, clock, log, metrics, forwardPolicy });
   const docker = watchDockerStatus(config.DOCKER_HOST, log);
   const retention = startRetention({ store, clock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
 
@@ -95,7 +98,7 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
 
   const makeContext = (base: Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'canManage'>): CommandContext => ({
     ...base, prefix: config.COMMAND_PREFIX, publicUrl: () => pub.url, store, clock, kick: () => pipeline.kick(),
-    newSecret, dockerStatus: () => docker.status(),
+    newSecret, dockerStatus: () => docker.status(), forwardPolicy,
   });
   const setup = (c: Client) => {
     attachChatCommands(c, { prefix: config.COMMAND_PREFIX, makeContext, notifier, log });

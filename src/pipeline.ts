@@ -6,7 +6,10 @@ import { TEST_DELIVERY_PREFIX } from './samples/github-push.js';
 import type { Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import type { Clock, Notifier } from './ports.js';
-import type { Hook, NewOutboxRow, Store, StoredEvent } from './store/store.js';
+import type { EventResult, Hook, NewOutboxRow, Store, StoredEvent } from './store/store.js';
+import { createForwarder, type Forwarder } from './forward/forwarder.js';
+import type { UrlPolicy } from './forward/url-policy.js';
+import type { NormalizedEvent } from './types.js';
 
 const BATCH = 100;
 const KICK_DELAY_MS = 5;
@@ -18,6 +21,28 @@ export interface PipelineDeps {
   clock: Clock;
   log: Logger;
   metrics: Metrics;
+  /** Which forward targets are allowed (SSRF guard); defaults allow private, refuse link-local. */
+  forwardPolicy?: UrlPolicy;
+  forwardTimeoutMs?: number;
+}
+
+/** Whether a forward hook wants this event: `*`, its kind (`github.push`) or its name (`push`). */
+export function wantsForward(hook: Hook, event: NormalizedEvent): boolean {
+  const list = hook.forwardEvents ?? ['*'];
+  return list.includes('*') || list.includes(event.kind) || list.includes(event.event) || list.includes(`${event.source}-${event.event}`);
+}
+
+/** The Standard Webhooks body of a forward: `{type, timestamp, data}`. */
+export function forwardBody(eventId: number, hook: Hook, event: NormalizedEvent, payload: unknown): string {
+  return JSON.stringify({
+    type: event.kind,
+    timestamp: event.occurredAt,
+    data: {
+      id: eventId, hook: hook.id, source: event.source, event: event.event, action: event.action ?? null,
+      title: event.title, summary: event.summary ?? null, url: event.url ?? null, repo: event.repo ?? null,
+      branch: event.branch ?? null, status: event.status, actor: event.actor?.name ?? null, fields: event.fields, payload,
+    },
+  });
 }
 
 export interface Pipeline {
@@ -28,6 +53,7 @@ export interface Pipeline {
   /** Queues a notice (not tied to an event) for a channel. */
   notice(channelId: string, body: DiscordMessage, hookId?: string): Promise<void>;
   outbox: Outbox;
+  forwarder: Forwarder;
   stop(): Promise<void>;
 }
 
@@ -35,26 +61,33 @@ export interface Pipeline {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { store, clock, log } = deps;
   const outbox = createOutbox(deps);
+  const forwarder = createForwarder({
+    store, clock, log, policy: deps.forwardPolicy ?? { privateAddresses: 'allow', allowLinkLocal: false },
+    timeoutMs: deps.forwardTimeoutMs,
+    notice: (channelId, body, hookId) => notice(channelId, body, hookId),
+  });
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
   let kickTimer: NodeJS.Timeout | null = null;
 
-  type Result = { eventId: number; outcome: string; messages: NewOutboxRow[] };
+  type Result = EventResult;
 
   /** Parse, decide, format: pure work, no writes. */
-  function processEvent(ev: StoredEvent, hook: Hook | undefined): Result {
+  function processEvent(ev: StoredEvent, hook: Hook | undefined, targets: Hook[]): Result {
     const done = (outcome: string, messages: NewOutboxRow[] = []) => ({ eventId: ev.id, outcome, messages });
     if (!hook || !hook.enabled) return done('dropped: hook removed or disabled');
     try {
       const payload: unknown = JSON.parse(ev.payload);
-      const event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt);
+      const event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
       const decision = decide(hook, event, { test: ev.deliveryId.startsWith(TEST_DELIVERY_PREFIX) });
       if (!decision.keep) return done(`filtered: ${decision.reason}`);
       const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
       const body = formatEvent(event, template, payload);
       const line = formatLine(event, template, payload);
-      return done('posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }]);
+      const forwards = targets.filter((t) => t.url && t.enabled && t.forwardState !== 'disabled' && wantsForward(t, event))
+        .map((t) => ({ hookId: t.id, url: t.url!, messageId: `msg_${ev.id}_${t.id}`, body: forwardBody(ev.id, hook, event, payload) }));
+      return { ...done('posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }]), forwards };
     } catch (err) {
       const why = err instanceof ParseError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn({ eventId: ev.id, hookId: ev.hookId, err: why }, 'event could not be processed');
@@ -68,16 +101,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const batch = await store.unprocessedEvents(BATCH);
       if (batch.length === 0) break;
       const hooks = new Map<string, Hook | undefined>();
+      const targets = new Map<string, Hook[]>();
       const results: Result[] = [];
       for (const ev of batch) {
         if (!hooks.has(ev.hookId)) hooks.set(ev.hookId, await store.getHook(ev.hookId));
-        results.push(processEvent(ev, hooks.get(ev.hookId)));
+        const hook = hooks.get(ev.hookId);
+        if (hook && !targets.has(hook.channelId)) {
+          targets.set(hook.channelId, (await store.hooksInChannel(hook.channelId)).filter((h) => h.url));
+        }
+        results.push(processEvent(ev, hook, hook ? targets.get(hook.channelId)! : []));
       }
       await store.completeEvents(results, new Date(clock.now()).toISOString());
       if (batch.length < BATCH) break;
       await new Promise((r) => setImmediate(r));
     }
+    void forwarder.drain();
     await outbox.drain();
+  }
+
+  async function notice(channelId: string, body: DiscordMessage, hookId?: string): Promise<void> {
+    await store.enqueue([{ channelId, hookId: hookId ?? null, body: { ...body } }], new Date(clock.now()).toISOString());
+    if (!stopped) void drain();
   }
 
   function drain(): Promise<void> {
@@ -103,16 +147,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       kickTimer = setTimeout(() => { kickTimer = null; void drain(); }, KICK_DELAY_MS);
     },
     drain,
-    async notice(channelId, body, hookId) {
-      await store.enqueue([{ channelId, hookId: hookId ?? null, body: { ...body } }], new Date(clock.now()).toISOString());
-      if (!stopped) void drain();
-    },
+    notice,
     outbox,
+    forwarder,
     async stop() {
       stopped = true;
       if (kickTimer) clearTimeout(kickTimer);
       await running;
       await outbox.stop();
+      await forwarder.stop();
     },
   };
 }

@@ -114,6 +114,9 @@ export type GithubPingEvent = BaseEvent<'github.ping', {
 
 export type GithubGenericEvent = BaseEvent<'github.other', Record<string, FieldValue>>;
 
+/** Any JSON from a custom hook (including Stripe and Slack); `fields` are the payload's top-level scalars. */
+export type CustomEvent = BaseEvent<'custom.event', Record<string, FieldValue>>;
+
 export type NormalizedEvent =
   | GithubPushEvent
   | GithubPullRequestEvent
@@ -122,7 +125,8 @@ export type NormalizedEvent =
   | GithubReleaseEvent
   | GithubWorkflowRunEvent
   | GithubPingEvent
-  | GithubGenericEvent;
+  | GithubGenericEvent
+  | CustomEvent;
 
 /** A Discord embed as the API takes it (only the parts hookbot uses). */
 export interface DiscordEmbed {

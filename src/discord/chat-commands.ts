@@ -81,7 +81,19 @@ export function attachChatCommands(client: Client, deps: {
       });
       const result = await runChatCommand(content, ctx);
       if (!result) return;
-      await deliverResult(result, { channelId: message.channelId, userId: message.author.id, replyTo: message.id },
+      // A line that carries a secret must not stay in the channel, whatever happened to the command.
+      const holdsSecret = result.deleteInvocation || /^\S+\s+\S+\s+secret\s/i.test(content.trim());
+      if (holdsSecret) {
+        try {
+          await client.rest.delete(Routes.channelMessage(message.channelId, message.id));
+        } catch {
+          result.reply = {
+            ...result.reply,
+            content: `${result.reply.content ?? ''}\n\n⚠️ I could not delete your message (I need **Manage Messages** here): delete it yourself, and consider the secret exposed.`,
+          };
+        }
+      }
+      await deliverResult(result, { channelId: message.channelId, userId: message.author.id, replyTo: holdsSecret ? undefined : message.id },
         { client, notifier: deps.notifier, log });
     } catch (err) {
       log.error({ err: (err as Error).message, channelId: message.channelId }, 'command failed');

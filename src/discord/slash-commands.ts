@@ -33,6 +33,18 @@ export function buildSlashCommands() {
       { type: S, name: 'off', description: 'Pause a hook (its URL answers 404 until turned on again)', options: [hookOption('hook', 'the hook to pause')] },
       { type: S, name: 'test', description: 'A realistic sample event through the whole pipeline', options: [hookOption('id', 'the hook to test')] },
       {
+        type: S, name: 'custom', description: 'An endpoint for any JSON; optionally forward this channel\'s events', options: [
+          { type: STR, name: 'url', description: 'forward this channel\'s events to this URL (signed)' },
+          { type: STR, name: 'verify', description: 'signature scheme (default hmac)', choices: ['github', 'gitlab', 'stripe', 'slack', 'circleci', 'standard', 'hmac', 'token', 'none'].map((v) => ({ name: v, value: v })) },
+          { type: STR, name: 'events', description: 'forward only these events (comma-separated)' },
+          { type: STR, name: 'rate', description: 'deliveries per minute before 429 (default 60)' },
+        ],
+      },
+      { type: S, name: 'secret', description: 'Set a provider-issued secret (Stripe, Slack, Standard Webhooks)', options: [
+        hookOption('hook', 'the hook'), { type: STR, name: 'value', description: 'the secret (only you see this reply)', required: true },
+      ] },
+      { type: S, name: 'replay', description: 'Re-send the forwards that failed', options: [hookOption('id', 'the hook')] },
+      {
         type: S, name: 'format', description: 'Your own mustache template, or reset', options: [
           hookOption('hook', 'hook id or service, optionally with -event (e.g. github-push)'),
           { type: STR, name: 'template', description: 'e.g. 📦 {{author}} pushed {{commit_count}} to {{branch}} — or reset', required: true, max_length: 2000 },
@@ -60,12 +72,15 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'test': return ['test', get('id') ?? ''];
     case 'off': return [get('hook') ?? '', 'off'];
     case 'format': return ['format', get('hook') ?? '', get('template') ?? ''];
+    case 'custom': return ['custom', ...(get('url') ? [get('url')!] : []), ...opt('verify', 'verify'), ...opt('events', 'events'), ...opt('rate', 'rate')];
+    case 'secret': return [get('hook') ?? '', 'secret', get('value') ?? ''];
+    case 'replay': return [get('id') ?? '', 'replay'];
     default: return [sub];
   }
 }
 
 /** Sub-commands whose answer may carry a secret: their whole reply is ephemeral. */
-const MAY_HAVE_SECRET = new Set(['github']);
+const MAY_HAVE_SECRET = new Set(['github', 'custom', 'secret']);
 
 async function autocomplete(i: AutocompleteInteraction, store: Store): Promise<void> {
   const typed = String(i.options.getFocused()).toLowerCase();
@@ -89,6 +104,10 @@ async function command(i: ChatInputCommandInteraction, deps: { makeContext: Cont
   const canManage = i.memberPermissions?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
   const ctx = deps.makeContext({ guildId: i.guildId, channelId: i.channelId, userId: i.user.id, canManage });
   const result: CommandResult = await runCommand(interactionArgs(sub, (n) => i.options.getString(n)), ctx);
+  if (sub === 'secret') {
+    await i.editReply(result.reply as never); // ephemeral: the value never reaches the channel
+    return;
+  }
   if (secretive && result.secret) {
     // The invoker sees the setup and the secret, privately; the channel sees the setup without it.
     await i.editReply({ ...result.reply, content: [result.reply.content, result.secret.content].filter(Boolean).join('\n\n') } as never);

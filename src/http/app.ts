@@ -6,6 +6,7 @@ import type { Clock } from '../ports.js';
 import type { Store } from '../store/store.js';
 import { readDelivery } from './read-delivery.js';
 import { verifyDelivery } from './verify.js';
+import { createRateLimiter } from './rate-limit.js';
 
 export interface Health {
   ready: boolean;
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { store, log, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
+  const limiter = createRateLimiter(() => deps.clock.now());
 
   const answer = (res: Response, service: string, status: number, body: Record<string, unknown>) => {
     metrics.deliveries.inc({ service, status: String(status) });
@@ -53,13 +55,28 @@ export function createApp(deps: AppDeps): express.Express {
   }, express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req: Request, res: Response) => {
     const hook = res.locals.hook;
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const bad = await verifyDelivery(hook, raw, req.headers);
+    // Only custom hooks are limited: GitHub and CI senders do not retry a 429, so limiting them would lose events.
+    if (hook.service === 'custom' && hook.rateLimit > 0) {
+      const wait = limiter.take(hook.id, hook.rateLimit);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        return answer(res, hook.service, 429, { error: `over this hook's limit of ${hook.rateLimit} deliveries per minute` });
+      }
+    }
+    const bad = hook.secret ? await verifyDelivery(hook, raw, req.headers, deps.clock.now())
+      : hook.verify === 'none' ? null : 'this hook has no secret yet: set it with !hook <id> secret <value>';
     if (bad) {
       log.warn({ hookId: hook.id, reason: bad }, 'delivery rejected: bad signature');
       return answer(res, hook.service, 401, { error: bad });
     }
     const delivery = readDelivery(hook.service, raw, req.headers);
     if (!delivery.ok) return answer(res, hook.service, 400, { error: delivery.error });
+    // Slack checks a new Events API URL by asking for its challenge back (signed, so verified above).
+    if (hook.verify === 'slack' && delivery.eventType === 'url_verification') {
+      const challenge = (JSON.parse(delivery.payload) as { challenge?: string }).challenge ?? '';
+      metrics.deliveries.inc({ service: hook.service, status: '200' });
+      return res.status(200).json({ challenge });
+    }
     const receivedAt = new Date(deps.clock.now()).toISOString();
     const { id, duplicate } = await store.storeDelivery({
       hookId: hook.id,

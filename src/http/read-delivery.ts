@@ -9,30 +9,63 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
 /**
- * Reads a verified body: the event type and delivery id from the provider's headers, and the JSON payload
- * (GitHub may also send `application/x-www-form-urlencoded` with the JSON in `payload`).
+ * Reads a verified body as JSON: `application/json`, or a form (`application/x-www-form-urlencoded`): GitHub and
+ * Slack interactivity put the JSON in `payload`; other forms (Slack slash commands) become an object of fields.
  */
-export function readDelivery(service: string, raw: Buffer, headers: Headers): Delivery {
+function readBody(raw: Buffer, headers: Headers): { ok: true; json: string; value: Record<string, unknown> } | { ok: false; error: string } {
   const text = raw.toString('utf8');
-  let json = text;
   if ((header(headers, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
-    const form = new URLSearchParams(text).get('payload');
-    if (form === null) return { ok: false, error: 'form body has no payload field' };
-    json = form;
+    const form = new URLSearchParams(text);
+    const inner = form.get('payload');
+    if (inner === null) {
+      const value = Object.fromEntries(form.entries());
+      if (Object.keys(value).length === 0) return { ok: false, error: 'empty form body' };
+      return { ok: true, json: JSON.stringify(value), value };
+    }
+    return parseJson(inner);
   }
-  let parsed: unknown;
+  return parseJson(text);
+}
+
+function parseJson(text: string): { ok: true; json: string; value: Record<string, unknown> } | { ok: false; error: string } {
+  let value: unknown;
   try {
-    parsed = JSON.parse(json);
+    value = JSON.parse(text);
   } catch (err) {
     return { ok: false, error: `malformed JSON: ${(err as Error).message}` };
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, error: 'body must be a JSON object' };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: 'body must be a JSON object' };
+  return { ok: true, json: text, value: value as Record<string, unknown> };
+}
+
+/** The sender's own id for this delivery, so a redelivery is recognised (each provider names it differently). */
+function deliveryIdOf(headers: Headers, body: Record<string, any>): string | undefined {
+  return header(headers, 'x-github-delivery') ?? header(headers, 'webhook-id') ?? header(headers, 'svix-id')
+    ?? header(headers, 'idempotency-key') ?? header(headers, 'x-gitlab-event-uuid') ?? header(headers, 'x-delivery-id')
+    ?? header(headers, 'x-request-id')
+    ?? (/^evt_/.test(String(body.id ?? '')) ? String(body.id) : undefined) // Stripe event id
+    ?? str(body.event_id) // Slack Events API
+    ?? (header(headers, 'circleci-event-type') && str(body.id) ? String(body.id) : undefined);
+}
+
+/** The event name as the sender calls it. */
+function eventTypeOf(headers: Headers, body: Record<string, any>): string {
+  return header(headers, 'x-github-event') ?? header(headers, 'x-gitlab-event') ?? header(headers, 'circleci-event-type')
+    ?? header(headers, 'x-event-type') ?? str(body.type) ?? str(body.event_type) ?? str(body.event?.type)
+    ?? str(typeof body.event === 'string' ? body.event : undefined) ?? str(body.command) ?? 'event';
+}
+
+/** Reads a verified delivery: its JSON payload, event type and delivery id. */
+export function readDelivery(service: string, raw: Buffer, headers: Headers): Delivery {
+  const body = readBody(raw, headers);
+  if (!body.ok) return body;
   if (service === 'github') {
     const eventType = header(headers, 'x-github-event');
     if (!eventType) return { ok: false, error: 'missing X-GitHub-Event header' };
-    return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: json };
+    return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: body.json };
   }
-  const eventType = header(headers, 'x-event-type') ?? 'event';
-  return { ok: true, eventType, deliveryId: header(headers, 'x-delivery-id'), payload: json };
+  return { ok: true, eventType: eventTypeOf(headers, body.value), deliveryId: deliveryIdOf(headers, body.value), payload: body.json };
 }

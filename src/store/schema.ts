@@ -17,6 +17,13 @@ export const webhooks = sqliteTable('webhooks', {
   status: text('status').notNull().default('ok'), // ok | failing
   statusReason: text('status_reason'),
   lastDeliveryAt: text('last_delivery_at'),
+  /** Standard Webhooks secret (`whsec_…`) that signs this hook's outgoing forwards to `url`. */
+  forwardSecret: text('forward_secret'),
+  /** Event kinds forwarded (`*` = all the channel posts). */
+  forwardEvents: text('forward_events', { mode: 'json' }).$type<string[]>(),
+  forwardState: text('forward_state'), // ok | failing | disabled (410 Gone)
+  /** Accepted deliveries per minute before 429. */
+  rateLimit: integer('rate_limit').notNull().default(60),
   createdAt: text('created_at').notNull(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
@@ -63,3 +70,21 @@ export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Outgoing forwards: a durable queue of Standard Webhooks–signed POSTs to a hook's `url`. */
+export const forwards = sqliteTable('forwards', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  hookId: text('hook_id').notNull(), // the custom hook that owns the forward URL
+  eventId: integer('event_id'),
+  /** `webhook-id`: stable across retries so the receiver can dedupe. */
+  messageId: text('message_id').notNull(),
+  url: text('url').notNull(),
+  body: text('body').notNull(), // the JSON sent, exactly
+  state: text('state').notNull().default('pending'), // pending | sent | failed
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  createdAt: text('created_at').notNull(),
+  sentAt: text('sent_at'),
+}, (t) => [index('forwards_pending').on(t.state, t.nextAttemptAt), uniqueIndex('forwards_message').on(t.messageId)]);

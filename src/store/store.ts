@@ -1,12 +1,15 @@
 import { and, asc, desc, eq, gte, isNull, lt, lte, ne, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
-import { meta, outbox, webhookEvents, webhooks } from './schema.js';
+import { forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
 
 export type Hook = typeof webhooks.$inferSelect;
 export type NewHook = Omit<typeof webhooks.$inferInsert, 'id'>;
 export type StoredEvent = typeof webhookEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & { hookId?: string | null; line?: string | null };
+export type ForwardRow = typeof forwards.$inferSelect;
+export type NewForward = Pick<ForwardRow, 'hookId' | 'messageId' | 'url' | 'body'>;
+export type EventResult = { eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[] };
 
 /**
  * Everything hookbot keeps, behind repository functions. Async on purpose: a PostgreSQL backend
@@ -17,6 +20,8 @@ export interface Store {
   getHook(id: string): Promise<Hook | undefined>;
   findHook(channelId: string, service: string): Promise<Hook | undefined>;
   listHooks(guildId: string): Promise<Hook[]>;
+  /** The hooks of one channel. */
+  hooksInChannel(channelId: string): Promise<Hook[]>;
   /** Every hook of every server. */
   allHooks(): Promise<Hook[]>;
   getMeta(key: string): Promise<string | undefined>;
@@ -31,7 +36,17 @@ export interface Store {
   /** Marks the event processed and queues its messages, atomically. */
   completeEvent(eventId: number, outcome: string, messages: NewOutboxRow[], at: string): Promise<void>;
   /** completeEvent for a batch, in one transaction. */
-  completeEvents(results: { eventId: number; outcome: string; messages: NewOutboxRow[] }[], at: string): Promise<void>;
+  completeEvents(results: EventResult[], at: string): Promise<void>;
+  /** Queues forwards (not tied to a stored event's processing), ignoring ones already queued. */
+  enqueueForwards(rows: NewForward[], at: string): Promise<void>;
+  dueForwards(nowMs: number, limit: number): Promise<ForwardRow[]>;
+  nextForwardDueAt(): Promise<number | undefined>;
+  markForward(id: number, patch: Partial<Pick<ForwardRow, 'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'sentAt'>>): Promise<void>;
+  /** Gives up on every pending forward of a hook (410 Gone). */
+  failPendingForwards(hookId: string, why: string): Promise<number>;
+  /** Puts a hook's failed forwards back in the queue; returns how many. */
+  replayForwards(hookId: string, nowMs: number): Promise<number>;
+  forwardCounts(hookId: string): Promise<{ pending: number; failed: number; sent: number }>;
   /** Stores a delivery and records it as the hook's last delivery, in one transaction (the hot path of ingest). */
   storeDelivery(e: Omit<typeof webhookEvents.$inferInsert, 'id'>): Promise<{ id: number; duplicate: boolean }>;
   enqueue(messages: NewOutboxRow[], at: string): Promise<void>;
@@ -122,6 +137,9 @@ export function createStore(db: Db): Store {
       });
     }
   };
+  const insertForward = (f: NewForward, at: string, eventId?: number) => {
+    db.insert(forwards).values({ ...f, eventId: eventId ?? null, createdAt: at }).onConflictDoNothing().run();
+  };
   const markProcessedStmt = db.update(webhookEvents)
     .set({ processed: true, processedAt: sql`${sql.placeholder('at')}`, outcome: sql`${sql.placeholder('outcome')}` })
     .where(and(eq(webhookEvents.id, sql.placeholder('id')), eq(webhookEvents.processed, false))).prepare();
@@ -156,6 +174,9 @@ export function createStore(db: Db): Store {
     async listHooks(guildId) {
       return db.select().from(webhooks).where(eq(webhooks.guildId, guildId)).orderBy(asc(webhooks.id)).all();
     },
+    async hooksInChannel(channelId) {
+      return db.select().from(webhooks).where(eq(webhooks.channelId, channelId)).orderBy(asc(webhooks.id)).all();
+    },
     async allHooks() {
       return db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
     },
@@ -174,6 +195,8 @@ export function createStore(db: Db): Store {
         tx.delete(webhookEvents).where(eq(webhookEvents.hookId, id)).run();
         tx.update(outbox).set({ state: 'failed', lastError: 'hook deleted' })
           .where(and(eq(outbox.hookId, id), eq(outbox.state, 'pending'))).run();
+        tx.update(forwards).set({ state: 'failed', lastError: 'hook deleted' })
+          .where(and(eq(forwards.hookId, id), eq(forwards.state, 'pending'))).run();
         return gone;
       });
     },
@@ -203,9 +226,40 @@ export function createStore(db: Db): Store {
       db.transaction(() => {
         for (const r of results) {
           const done = markProcessedStmt.run({ id: r.eventId, at, outcome: r.outcome });
-          if (done.changes > 0) insertOutbox(r.messages, at, r.eventId);
+          if (done.changes > 0) {
+            insertOutbox(r.messages, at, r.eventId);
+            for (const f of r.forwards ?? []) insertForward(f, at, r.eventId);
+          }
         }
       });
+    },
+    async enqueueForwards(rows, at) {
+      db.transaction(() => { for (const f of rows) insertForward(f, at); });
+    },
+    async dueForwards(nowMs, limit) {
+      return db.select().from(forwards).where(and(eq(forwards.state, 'pending'), lte(forwards.nextAttemptAt, nowMs)))
+        .orderBy(asc(forwards.id)).limit(limit).all();
+    },
+    async nextForwardDueAt() {
+      return db.select({ at: sql<number | null>`min(${forwards.nextAttemptAt})` }).from(forwards)
+        .where(eq(forwards.state, 'pending')).get()?.at ?? undefined;
+    },
+    async markForward(id, patch) {
+      db.update(forwards).set(patch).where(eq(forwards.id, id)).run();
+    },
+    async failPendingForwards(hookId, why) {
+      return db.update(forwards).set({ state: 'failed', lastError: why })
+        .where(and(eq(forwards.hookId, hookId), eq(forwards.state, 'pending'))).run().changes;
+    },
+    async replayForwards(hookId, nowMs) {
+      return db.update(forwards).set({ state: 'pending', attempts: 0, nextAttemptAt: nowMs, lastError: null })
+        .where(and(eq(forwards.hookId, hookId), eq(forwards.state, 'failed'))).run().changes;
+    },
+    async forwardCounts(hookId) {
+      const rows = db.select({ state: forwards.state, n: count() }).from(forwards).where(eq(forwards.hookId, hookId))
+        .groupBy(forwards.state).all();
+      const get = (st: string) => rows.find((r) => r.state === st)?.n ?? 0;
+      return { pending: get('pending'), failed: get('failed'), sent: get('sent') };
     },
     async enqueue(messages, at) {
       db.transaction(() => insertOutbox(messages, at));
@@ -262,6 +316,7 @@ export function createStore(db: Db): Store {
         }
         const messages = tx.delete(outbox)
           .where(and(ne(outbox.state, 'pending'), lt(outbox.createdAt, before))).run().changes;
+        tx.delete(forwards).where(and(eq(forwards.state, 'sent'), lt(forwards.createdAt, before))).run();
         return { events, messages };
       });
     },
