@@ -40,7 +40,7 @@ export function templateView(event: NormalizedEvent, payload: unknown): Record<s
   };
   // Custom JSON is addressed by its own paths (`{{data.object.amount}}`), so its top level is spread too.
   const own = event.source === 'custom' && payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
-  return { ...top, ...own, ...event.fields, payload };
+  return { ...top, ...event.fields, ...own, payload };
 }
 
 /** Renders without HTML escaping: the output is Discord markdown, not HTML. */

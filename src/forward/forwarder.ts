@@ -85,7 +85,7 @@ export function createForwarder(deps: {
       // 410 Gone: the receiver asks us to stop (as Svix and Stripe treat it).
       await store.markForward(row.id, { state: 'failed', attempts, lastStatus: 410, lastError: why });
       const dropped = await store.failPendingForwards(hook.id, 'forward disabled by 410 Gone');
-      await store.updateHook(hook.id, { forwardState: 'disabled' });
+      if (!(await store.disableForward(hook.id))) return;
       log.warn({ hookId: hook.id, dropped }, 'forward target answered 410 Gone; forward disabled');
       await tell(hook.channelId, hook.id, `⛔ The forward of **${hook.id}** to ${hook.url} answered **410 Gone**, so forwarding is off. Set it again with \`!hook custom <url>\`; \`!hook ${hook.id} replay\` re-sends what failed.`);
       return;
@@ -101,8 +101,7 @@ export function createForwarder(deps: {
     }
     await store.markForward(row.id, { state: 'failed', attempts, lastStatus: result.status ?? null, lastError: why });
     log.warn({ hookId: hook.id, forwardId: row.id, err: why }, 'forward failed for good');
-    if (hook.forwardState !== 'failing') {
-      await store.updateHook(hook.id, { forwardState: 'failing' });
+    if (await store.markForwardFailing(hook.id)) {
       await tell(hook.channelId, hook.id, `⚠️ Forwarding from **${hook.id}** to ${hook.url} keeps failing (${why}); events are kept. Fix the receiver, then \`!hook ${hook.id} replay\` re-sends them.`);
     }
   }

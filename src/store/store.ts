@@ -42,6 +42,10 @@ export interface Store {
   dueForwards(nowMs: number, limit: number): Promise<ForwardRow[]>;
   nextForwardDueAt(): Promise<number | undefined>;
   markForward(id: number, patch: Partial<Pick<ForwardRow, 'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'sentAt'>>): Promise<void>;
+  /** Turns a hook's forward off (410 Gone); true only for the call that changed it. */
+  disableForward(hookId: string): Promise<boolean>;
+  /** Marks a hook's forward failing; true only for the call that changed it (so the channel is told once). */
+  markForwardFailing(hookId: string): Promise<boolean>;
   /** Gives up on every pending forward of a hook (410 Gone). */
   failPendingForwards(hookId: string, why: string): Promise<number>;
   /** Puts a hook's failed forwards back in the queue; returns how many. */
@@ -246,6 +250,14 @@ export function createStore(db: Db): Store {
     },
     async markForward(id, patch) {
       db.update(forwards).set(patch).where(eq(forwards.id, id)).run();
+    },
+    async disableForward(hookId) {
+      return db.update(webhooks).set({ forwardState: 'disabled' })
+        .where(and(eq(webhooks.id, hookId), ne(webhooks.forwardState, 'disabled'))).run().changes > 0;
+    },
+    async markForwardFailing(hookId) {
+      return db.update(webhooks).set({ forwardState: 'failing' })
+        .where(and(eq(webhooks.id, hookId), eq(webhooks.forwardState, 'ok'))).run().changes > 0;
     },
     async failPendingForwards(hookId, why) {
       return db.update(forwards).set({ state: 'failed', lastError: why })

@@ -93,6 +93,8 @@ export class FakeDiscord {
   /** When false, heartbeats are not acknowledged (a zombie connection). */
   ackHeartbeats = true;
   readonly callbacks: InteractionCallback[] = [];
+  /** Ids of messages the bot deleted. */
+  readonly deleted: string[] = [];
   readonly webhookCalls: WebhookCall[] = [];
   registered: { scope: string; body: any[] } | null = null;
   lastIntents = 0;
@@ -378,6 +380,11 @@ export class FakeDiscord {
         url: this.url.replace('http', 'ws') + '/gateway', shards: 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
+    }
+    if (method === 'DELETE' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
+      this.deleted.push(m[2]);
+      res.writeHead(204).end();
+      return;
     }
     if (method === 'GET' && path === '/users/@me') return this.json(res, 200, { id: IDS.bot, username: 'hookbot', bot: true });
     if (method === 'POST' && path === '/users/@me/channels') {
