@@ -6,6 +6,7 @@ import type { Notifier } from '../ports.js';
 import type { DiscordMessage } from '../types.js';
 import { canManageWebhooks, computePermissions, type PermissionInputs } from './permissions.js';
 import { toDeliveryError } from './notifier.js';
+import { fitToDiscordLimits } from '../../formatters/limits.js';
 
 export type ContextFactory = (base: Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'canManage'>) => CommandContext;
 
@@ -36,9 +37,10 @@ export async function deliverResult(
   deps: { client: Client; notifier: Notifier; log: Logger },
 ): Promise<void> {
   const reply: DiscordMessage = { ...result.reply };
+  const fit = fitToDiscordLimits;
   if (result.secret) {
     try {
-      await deps.notifier.dm(target.userId, result.secret);
+      await deps.notifier.dm(target.userId, fit(result.secret));
     } catch (err) {
       const e = toDeliveryError(err);
       deps.log.info({ userId: target.userId, code: e.code, status: e.status }, 'could not DM a secret');
@@ -48,7 +50,7 @@ export async function deliverResult(
   }
   await deps.client.rest.post(Routes.channelMessages(target.channelId), {
     body: {
-      ...reply,
+      ...fit(reply),
       ...(target.replyTo ? { message_reference: { message_id: target.replyTo, fail_if_not_exists: false } } : {}),
     },
   });

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { runCommand, type CommandResult } from '../../commands/index.js';
 import type { Store } from '../store/store.js';
 import type { ContextFactory } from './chat-commands.js';
+import { fitToDiscordLimits } from '../../formatters/limits.js';
 
 const S = ApplicationCommandOptionType.Subcommand;
 const STR = ApplicationCommandOptionType.String;
@@ -103,7 +104,8 @@ async function command(i: ChatInputCommandInteraction, deps: { makeContext: Cont
   }
   const canManage = i.memberPermissions?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
   const ctx = deps.makeContext({ guildId: i.guildId, channelId: i.channelId, userId: i.user.id, canManage });
-  const result: CommandResult = await runCommand(interactionArgs(sub, (n) => i.options.getString(n)), ctx);
+  const raw: CommandResult = await runCommand(interactionArgs(sub, (n) => i.options.getString(n)), ctx);
+  const result: CommandResult = { ...raw, reply: fitToDiscordLimits(raw.reply), ...(raw.secret ? { secret: fitToDiscordLimits(raw.secret) } : {}) };
   if (sub === 'secret') {
     await i.editReply(result.reply as never); // ephemeral: the value never reaches the channel
     return;
