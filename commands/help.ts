@@ -11,11 +11,12 @@ export function helpText(p: string): string {
     `\`${p} test <id>\` — a sample event through the whole pipeline. e.g. \`${p} test hook_001\``,
     `\`${p} format <ref>[-<event>] "<template>"\` — your own mustache layout. e.g. \`${p} format github-push "📦 {{author}} pushed {{commit_count}} to {{branch}}"\``,
     `\`${p} format <ref>[-<event>] reset\` — back to the default layout. e.g. \`${p} format github reset\``,
+    `\`${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]\` — container and image events from the Docker socket. e.g. \`${p} docker on --containers web,db --events die,oom,health\``,
     `\`${p} custom [<url>] [--verify github|gitlab|stripe|slack|circleci|standard|hmac|token|none] [--events a,b] [--rate 60]\` — an endpoint for any JSON; with <url>, this channel's events are forwarded there, signed. e.g. \`${p} custom https://example.com/in --verify stripe\``,
     `\`${p} <ref> secret <value>\` — set a provider-issued secret (the message is deleted). e.g. \`${p} hook_002 secret whsec_…\``,
     `\`${p} <id> replay\` — re-send the forwards that failed. e.g. \`${p} hook_002 replay\``,
     `\`${p} help\` — this list`,
-    'Coming later: `docker on`, `ci on`, `filter`, `aggregate`, `alert-if`, `explain`.',
+    'Coming later: `ci on`, `filter`, `aggregate`, `alert-if`, `explain`.',
   ].join('\n');
 }
 

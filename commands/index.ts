@@ -9,6 +9,7 @@ import { MSG } from './messages.js';
 import { offCommand } from './off.js';
 import { testCommand } from './test.js';
 import { customCommand } from './custom.js';
+import { dockerCommand } from './docker.js';
 import { secretCommand } from './secret.js';
 import { replayCommand } from './replay.js';
 import { tokenize } from './tokenize.js';
@@ -26,10 +27,11 @@ const VERBS: Record<string, Verb> = {
   test: testCommand,
   format: formatCommand,
   custom: customCommand,
+  docker: dockerCommand,
 };
 
 /** Verbs of the contract that later versions implement. */
-const LATER = new Set(['docker', 'ci', 'filter', 'aggregate', 'alert-if', 'explain']);
+const LATER = new Set(['ci', 'filter', 'aggregate', 'alert-if', 'explain']);
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {

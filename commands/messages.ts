@@ -22,6 +22,7 @@ export const USAGE = {
   format: '!hook format <ref>[-<event>] "<template>"  |  !hook format <ref>[-<event>] reset',
   custom: '!hook custom [<url>] [--verify github|gitlab|stripe|slack|circleci|standard|hmac|token|none] [--events a,b] [--rate 60]',
   secret: '!hook <ref> secret <value>',
+  docker: '!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  !hook docker off',
   replay: '!hook <id> replay',
 } as const;
 

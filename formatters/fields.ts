@@ -54,6 +54,20 @@ export function fieldsFor(e: NormalizedEvent): Field[] {
       ];
     case 'github.ping':
       return [...f('Events', e.fields.hook_events, false)];
+    case 'docker.container.start': case 'docker.container.stop': case 'docker.container.die':
+    case 'docker.container.oom': case 'docker.container.health': case 'docker.image': {
+      const x = e.fields;
+      return [
+        ...f('Container', e.kind === 'docker.image' ? null : (x.container as string)),
+        ...f('Image', x.image as string),
+        ...f('Compose', x.compose_service ? `${x.compose_project}/${x.compose_service}` : null),
+        ...f('Exit code', x.exit_code === null ? null : `${x.exit_code} — ${x.exit_meaning}`),
+        ...f('Uptime', x.uptime as string | null),
+        ...f('Restarts', typeof x.restart_count === 'number' && x.restart_count > 0 ? x.restart_count : null),
+        ...f('Size', x.size_mb ? `${x.size_mb} MB` : null),
+        ...f('Layers', (x.layers as number | null) ?? null),
+      ];
+    }
     case 'custom.event': {
       const skip = new Set(['title', 'message', 'text', 'description', 'summary', 'body', 'url', 'link', 'html_url', 'href']);
       return Object.entries(e.fields).filter(([k, v]) => !skip.has(k) && v !== null && v !== '')

@@ -1,6 +1,7 @@
 import type { NormalizedEvent } from '../src/types.js';
 import { ParseError, parseGithub } from './github.js';
 import { parseCustom } from './custom.js';
+import { parseDocker } from './docker.js';
 
 export { ParseError };
 
@@ -9,6 +10,7 @@ export function parseDelivery(service: string, eventType: string, payload: unkno
   switch (service) {
     case 'github': return parseGithub(eventType, payload, receivedAt);
     case 'custom': return parseCustom(eventType, payload, receivedAt, scheme);
+    case 'docker': return parseDocker(payload, receivedAt);
     default: throw new ParseError(`no parser for service ${service}`);
   }
 }

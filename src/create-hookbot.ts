@@ -9,7 +9,7 @@ import { attachChatCommands } from './discord/chat-commands.js';
 import { createRestNotifier } from './discord/notifier.js';
 import { connectDiscord, DISALLOWED_INTENTS } from './discord/connect.js';
 import { attachSlashCommands, registerSlashCommands } from './discord/slash-commands.js';
-import { watchDockerStatus } from './docker/docker-status.js';
+import { createDockerWatcher } from './docker/watcher.js';
 import { createApp, type Health } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { createPipeline } from './pipeline.js';
@@ -48,7 +48,9 @@ export interface Hookbot {
  * The composition root: database, pipeline, HTTP listener, Discord client, Docker status, tunnel.
  * Everything outside (env, network clients) comes in through `config` and the optional overrides.
  */
-export async function createHookbot(config: Config, log: Logger, overrides: { clock?: Clock; tunnel?: Tunnel } = {}): Promise<Hookbot> {
+export async function createHookbot(
+  config: Config, log: Logger, overrides: { clock?: Clock; tunnel?: Tunnel; dockerCoalesceWindowMs?: number } = {},
+): Promise<Hookbot> {
   const clock = overrides.clock ?? systemClock;
   const { db, close: closeDb } = openDatabase(config.DATABASE_PATH);
   const store = createStore(db);
@@ -61,7 +63,10 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
     privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true',
   };
   const pipeline = createPipeline({ store, notifier, clock, log, metrics, forwardPolicy });
-  const docker = watchDockerStatus(config.DOCKER_HOST, log);
+  const docker = createDockerWatcher({
+    dockerHost: config.DOCKER_HOST, store, clock, log, onStored: () => pipeline.kick(),
+    notice: (channelId, body) => pipeline.notice(channelId, body), coalesceWindowMs: overrides.dockerCoalesceWindowMs,
+  });
   const retention = startRetention({ store, clock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
 
   const health = async (): Promise<Health> => {
@@ -167,8 +172,8 @@ export async function createHookbot(config: Config, log: Logger, overrides: { cl
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeIdleConnections();
         await closed;
+        await docker.stop();
         await pipeline.stop();
-        docker.stop();
         retention.stop();
         stopped = true;
         clearTimeout(retryTimer);

@@ -14,6 +14,13 @@ export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: Normalized
   if (!opts.test && !events.includes(ALL_EVENTS) && !events.includes(event.event)) {
     return { keep: false, reason: `event \`${event.event}\` is not in this hook's events (${events.join(', ')})` };
   }
+  const containers = hook.filters?.containers;
+  if (containers && event.source === 'docker' && event.kind !== 'docker.image') {
+    const wanted = containers.split(',').map((c) => c.trim().toLowerCase());
+    const f = event.fields as Record<string, unknown>;
+    const names = [f.container, f.compose_service].map((v) => String(v ?? '').toLowerCase());
+    if (!names.some((n) => wanted.includes(n))) return { keep: false, reason: `container ${f.container} is not one of ${containers}` };
+  }
   const repo = hook.filters?.repo;
   if (repo && event.repo?.toLowerCase() !== repo.toLowerCase()) {
     return { keep: false, reason: `repository ${event.repo ?? '(none)'} is not ${repo}` };

@@ -117,6 +117,12 @@ export type GithubGenericEvent = BaseEvent<'github.other', Record<string, FieldV
 /** Any JSON from a custom hook (including Stripe and Slack); `fields` are the payload's top-level scalars. */
 export type CustomEvent = BaseEvent<'custom.event', Record<string, FieldValue>>;
 
+/** A Docker container or image event; `event` is the category (`start`, `die`, `health`, `build`…). */
+export type DockerNormalizedEvent = BaseEvent<
+  'docker.container.start' | 'docker.container.stop' | 'docker.container.die' | 'docker.container.oom' | 'docker.container.health' | 'docker.image',
+  Record<string, FieldValue>
+>;
+
 export type NormalizedEvent =
   | GithubPushEvent
   | GithubPullRequestEvent
@@ -126,7 +132,8 @@ export type NormalizedEvent =
   | GithubWorkflowRunEvent
   | GithubPingEvent
   | GithubGenericEvent
-  | CustomEvent;
+  | CustomEvent
+  | DockerNormalizedEvent;
 
 /** A Discord embed as the API takes it (only the parts hookbot uses). */
 export interface DiscordEmbed {

@@ -1,0 +1,42 @@
+import { DOCKER_CATEGORIES } from '../src/docker/docker-events.js';
+import type { CommandContext, CommandResult } from './context.js';
+import { text } from './context.js';
+import { MSG, usage } from './messages.js';
+import { offCommand } from './off.js';
+import { parseOptions } from './options.js';
+
+/** `!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]` and `!hook docker off`. */
+export async function dockerCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const [mode, ...rest] = args;
+  const u = usage('docker', ctx.prefix);
+  if (mode?.toLowerCase() === 'off') return offCommand('docker', ctx);
+  if (mode?.toLowerCase() !== 'on') return text(MSG.parse(mode ? `\`${mode}\` is not \`on\` or \`off\`.` : 'Say `on` or `off`.', u));
+  if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
+  const opts = parseOptions(rest, ['containers', 'events']);
+  if (!opts.ok) return text(MSG.parse(opts.error, u));
+  if (opts.positional.length) return text(MSG.parse(`unexpected \`${opts.positional.join(' ')}\``, u));
+  let events: string[] = [...DOCKER_CATEGORIES];
+  if (opts.flags.events) {
+    const names = opts.flags.events.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+    const unknown = names.filter((n) => n !== 'all' && !(DOCKER_CATEGORIES as readonly string[]).includes(n));
+    if (unknown.length) return text(MSG.parse(`unknown event${unknown.length > 1 ? 's' : ''} ${unknown.map((x) => `\`${x}\``).join(', ')}; valid: ${DOCKER_CATEGORIES.join(', ')}, all`, u));
+    if (!names.includes('all')) events = names;
+  }
+  const containers = opts.flags.containers?.split(',').map((c) => c.trim()).filter(Boolean).join(',');
+  if (opts.flags.containers !== undefined && !containers) return text(MSG.parse('--containers needs names', u));
+  const filters: Record<string, string> = containers ? { containers } : {};
+  const existing = await ctx.store.findHook(ctx.channelId, 'docker');
+  const hook = existing
+    ? (await ctx.store.updateHook(existing.id, { enabled: true, events, filters }))!
+    : await ctx.store.createHook({
+      guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service: 'docker', secret: '', verify: 'none',
+      events, filters, templates: {}, enabled: true, createdAt: new Date(ctx.clock.now()).toISOString(), rateLimit: 0,
+    });
+  const status = ctx.dockerStatus();
+  return text([
+    `🐳 Docker hook **${hook.id}** ${existing ? 'updated' : 'created'}: watching ${containers ? `containers/compose services **${containers.split(',').join(', ')}**` : '**all containers**'}`,
+    `for ${events.join(', ')} events.`,
+    status === 'up' ? 'Docker is reachable.' : `⚠️ Docker is ${status} right now: events are picked up (and the gap replayed) as soon as it is reachable.`,
+    `Try \`${ctx.prefix} test ${hook.id}\` for a sample crash, or \`${ctx.prefix} format docker-die "💥 {{container}} exited {{exit_code}}"\`.`,
+  ].join(' '));
+}

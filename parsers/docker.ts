@@ -1,0 +1,144 @@
+import { classify, exitMeaning, type DockerEvent } from '../src/docker/docker-events.js';
+import type { DockerNormalizedEvent, EventStatus, NormalizedEvent } from '../src/types.js';
+import { formatDuration } from './duration.js';
+import { ParseError } from './github.js';
+
+/** What the Docker watcher stores for one event: the raw event plus what it looked up about it. */
+export interface DockerPayload {
+  event: DockerEvent;
+  container?: {
+    name: string;
+    image: string;
+    state?: {
+      Status?: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string;
+      Health?: { Status?: string; Log?: { Output?: string; ExitCode?: number }[] };
+    };
+    restartCount?: number;
+  };
+  /** Last log lines (stdout and stderr, demultiplexed), oldest first. */
+  logs?: string[];
+  image?: { tags: string[]; sizeBytes?: number; layers?: number };
+  /** Starts of this container in the recent window (restart loops). */
+  restarts?: { count: number; windowMin: number };
+  /** Similar events folded into this one (restart loops, health flapping). */
+  suppressed?: number;
+  /** Found by comparing container states after the daemon came back, not from the event stream. */
+  reconciled?: boolean;
+}
+
+function uptime(startedAt?: string, finishedAt?: string): string | null {
+  const a = Date.parse(startedAt ?? '');
+  const b = Date.parse(finishedAt ?? '');
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b < a || a <= 0) return null;
+  return formatDuration((b - a) / 1000);
+}
+
+/** The last lines that fit in `max` characters (whole lines; one long line is cut from its start). */
+function tail(lines: string[], max: number): string {
+  const kept: string[] = [];
+  let used = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i].replace(/```/g, "'''");
+    if (used + line.length + 1 > max) {
+      if (kept.length === 0) kept.unshift(`…${line.slice(-(max - 1))}`);
+      break;
+    }
+    kept.unshift(line);
+    used += line.length + 1;
+  }
+  return kept.join('\n');
+}
+
+const attr = (e: DockerEvent, k: string) => e.Actor?.Attributes?.[k];
+
+/** A Docker event (as the watcher stores it) into a normalized event. Pure. */
+export function parseDocker(payload: unknown, receivedAt: string): NormalizedEvent {
+  const p = payload as DockerPayload;
+  const e = p?.event;
+  if (!e || typeof e !== 'object' || !e.Type || !e.Action) throw new ParseError('not a Docker event');
+  const category = classify(e);
+  if (!category) throw new ParseError(`Docker ${e.Type} ${e.Action} is not reported`);
+  const occurredAt = Number.isFinite(e.timeNano) ? new Date(Math.floor(e.timeNano / 1e6)).toISOString() : receivedAt;
+  const name = p.container?.name ?? attr(e, 'name') ?? (e.Actor?.ID ?? '').slice(0, 12);
+  const image = p.container?.image ?? attr(e, 'image') ?? e.from ?? '';
+  const project = attr(e, 'com.docker.compose.project') ?? null;
+  const service = attr(e, 'com.docker.compose.service') ?? null;
+  const base = {
+    source: 'docker' as const, action: e.Action, repo: project ?? undefined, occurredAt,
+    fields: {
+      container: name, container_id: (e.Actor?.ID ?? '').slice(0, 12), image, compose_project: project, compose_service: service,
+      exit_code: null as number | null, exit_meaning: null as string | null, uptime: null as string | null,
+      oom: false, health: null as string | null, restart_count: p.restarts?.count ?? p.container?.restartCount ?? null,
+      suppressed: p.suppressed ?? 0, logs: (p.logs ?? []).join('\n'), reconciled: Boolean(p.reconciled),
+    },
+  };
+  const where = service ? ` (${project}/${service})` : '';
+  const logsBlock = p.logs?.length ? `\n**Last log lines**\n\`\`\`\n${tail(p.logs, 1500)}\n\`\`\`` : '';
+  const folded = p.suppressed ? `\n_${p.suppressed} similar event${p.suppressed === 1 ? '' : 's'} folded into this message._` : '';
+  const note = p.reconciled ? '\n_Seen after reconnecting to Docker (the event itself was missed while the daemon was away)._' : '';
+  let kind: string;
+  let title: string;
+  let status: EventStatus;
+  let summary = '';
+  if (category === 'start') {
+    const loop = p.restarts && p.restarts.count >= 3;
+    kind = 'docker.container.start';
+    title = loop ? `🔁 ${name} restarted ${p.restarts!.count}× in ${p.restarts!.windowMin} min${where}` : `▶️ ${name} ${e.Action === 'restart' ? 'restarted' : 'started'}${where}`;
+    status = loop ? 'warning' : 'success';
+  } else if (category === 'stop') {
+    kind = 'docker.container.stop';
+    title = `⏹️ ${name} stopped${where}`;
+    status = 'neutral';
+  } else if (category === 'die') {
+    const code = Number(attr(e, 'exitCode') ?? p.container?.state?.ExitCode ?? NaN);
+    const exit = Number.isFinite(code) ? code : null;
+    const oom = Boolean(p.container?.state?.OOMKilled);
+    base.fields.exit_code = exit;
+    base.fields.oom = oom;
+    base.fields.exit_meaning = exitMeaning(exit, oom);
+    base.fields.uptime = uptime(p.container?.state?.StartedAt, p.container?.state?.FinishedAt);
+    kind = 'docker.container.die';
+    if (exit === 0 && !oom) {
+      title = `⏹️ ${name} exited cleanly (exit 0)${where}`;
+      status = 'neutral';
+    } else {
+      title = oom ? `🧨 ${name} was OOM-killed (exit ${exit ?? '?'})${where}` : `💥 ${name} crashed — exit ${exit ?? '?'} (${base.fields.exit_meaning})${where}`;
+      status = 'failure';
+    }
+    if (base.fields.uptime) summary = `Up for ${base.fields.uptime} before it exited.`;
+  } else if (category === 'oom') {
+    kind = 'docker.container.oom';
+    base.fields.oom = true;
+    title = `🧨 ${name} ran out of memory (OOM)${where}`;
+    status = 'failure';
+  } else if (category === 'health') {
+    const health = e.Action.split(':')[1]?.trim() ?? p.container?.state?.Health?.Status ?? 'unknown';
+    base.fields.health = health;
+    kind = 'docker.container.health';
+    const probe = p.container?.state?.Health?.Log?.at(-1)?.Output?.trim();
+    if (health === 'unhealthy') {
+      title = `❤️‍🩹 ${name} is unhealthy${where}`;
+      status = 'failure';
+      if (probe) summary = `Failing probe output:\n\`\`\`\n${probe.slice(0, 800)}\n\`\`\``;
+    } else {
+      title = health === 'healthy' ? `💚 ${name} is healthy${where}` : `🩺 ${name} health: ${health}${where}`;
+      status = health === 'healthy' ? 'success' : 'info';
+    }
+  } else {
+    const tags = p.image?.tags?.length ? p.image.tags : [attr(e, 'name') ?? e.id ?? e.Actor?.ID ?? 'image'];
+    const tag = tags[0];
+    const size = p.image?.sizeBytes ? `${(p.image.sizeBytes / 1e6).toFixed(1)} MB` : null;
+    const layers = p.image?.layers ?? null;
+    Object.assign(base.fields, { image: tag, size_mb: p.image?.sizeBytes ? Number((p.image.sizeBytes / 1e6).toFixed(1)) : null, layers });
+    kind = 'docker.image';
+    const removed = e.Action === 'delete' || e.Action === 'untag';
+    title = removed ? `🗑️ Image ${e.Action === 'delete' ? 'deleted' : 'untagged'}: ${tag}`
+      : e.Action === 'pull' ? `⬇️ Pulled ${tag}` : `📦 Build complete: ${tag}`;
+    status = removed ? 'neutral' : 'success';
+    summary = [size && `Size: ${size}`, layers !== null && `Layers: ${layers}`].filter(Boolean).join(' · ');
+  }
+  return {
+    ...base, kind: kind as DockerNormalizedEvent['kind'], event: category, title, status,
+    summary: `${summary}${logsBlock}${folded}${note}`.trim() || undefined,
+  };
+}
