@@ -16,7 +16,7 @@ export function helpText(p: string): string {
     `\`${p} <ref> secret <value>\` — set a provider-issued secret (the message is deleted). e.g. \`${p} hook_002 secret whsec_…\``,
     `\`${p} <id> replay\` — re-send the forwards that failed. e.g. \`${p} hook_002 replay\``,
     `\`${p} help\` — this list`,
-    'Coming later: `ci on`, `filter`, `aggregate`, `alert-if`, `explain`.',
+    'Coming later: `ci on`, `aggregate`, `alert-if`, `explain`.',
   ].join('\n');
 }
 

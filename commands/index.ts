@@ -12,6 +12,7 @@ import { customCommand } from './custom.js';
 import { dockerCommand } from './docker.js';
 import { secretCommand } from './secret.js';
 import { replayCommand } from './replay.js';
+import { filterCommand } from './filter.js';
 import { tokenize } from './tokenize.js';
 
 export type { CommandContext, CommandResult } from './context.js';
@@ -31,20 +32,23 @@ const VERBS: Record<string, Verb> = {
 };
 
 /** Verbs of the contract that later versions implement. */
-const LATER = new Set(['ci', 'filter', 'aggregate', 'alert-if', 'explain']);
+const LATER = new Set(['ci', 'aggregate', 'alert-if', 'explain']);
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
   const [first, ...rest] = args;
   if (!first) return helpCommand([], ctx);
   const verb = first.toLowerCase();
-  if (VERBS[verb]) return VERBS[verb](rest, ctx);
+  // `!hook <ref> <action>` first: a service name is also a ref (`!hook github filter …`).
+  const REF_ACTIONS = new Set(['off', 'secret', 'replay', 'filter', 'aggregate', 'alert-if', 'explain']);
+  if (VERBS[verb] && !(rest[0] && REF_ACTIONS.has(rest[0].toLowerCase()) && verb !== 'delete' && verb !== 'test')) return VERBS[verb](rest, ctx);
   if (LATER.has(verb)) return text(MSG.notYet(`${ctx.prefix} ${verb}`));
   // `!hook <ref> <action> …`
   const action = rest[0]?.toLowerCase();
   if (action === 'off') return offCommand(first, ctx);
   if (action === 'secret') return secretCommand(first, rest.slice(1), ctx);
   if (action === 'replay') return replayCommand(first, ctx);
+  if (action === 'filter') return filterCommand(first, rest.slice(1), ctx);
   if (action && LATER.has(action)) return text(MSG.notYet(`${ctx.prefix} <ref> ${action}`));
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }

@@ -1,15 +1,16 @@
 import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { githubEventLabels } from '../src/github-events.js';
+import { describeFilters, filteredToday } from './filter.js';
 
-function describe(h: Hook, ctx: CommandContext): string {
+function describe(h: Hook, ctx: CommandContext, filtered: number): string {
   const status = !h.enabled ? '⏸️ off' : h.status === 'failing' ? `⚠️ failing: ${h.statusReason ?? 'unknown'}` : '✅ on';
-  const filters = Object.entries(h.filters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+  const filters = describeFilters(h.filters ?? {});
   const templates = Object.keys(h.templates ?? {}).map((k) => (k === '*' ? 'all events' : k)).join(', ') || 'default';
   const last = h.lastDeliveryAt ? `<t:${Math.floor(Date.parse(h.lastDeliveryAt) / 1000)}:R>` : 'never';
   return [
     `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}`,
-    `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} · template: ${templates} · aggregation: off`,
+    `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} (${filtered} filtered out today) · template: ${templates} · aggregation: off`,
     `last delivery: ${last} · URL: ${ctx.publicUrl()}/webhook/${h.service}/${h.id}`,
     ...(h.url ? [`forward → ${h.url}: ${h.forwardState === 'disabled' ? '⛔ disabled (410 Gone)' : h.forwardState === 'failing' ? `⚠️ failing — \`${ctx.prefix} ${h.id} replay\`` : '✅ ok'}`] : []),
   ].join('\n');
@@ -18,7 +19,7 @@ function describe(h: Hook, ctx: CommandContext): string {
 /** `!hook list`: every hook of this server, with status and last delivery. */
 export async function listCommand(_args: string[], ctx: CommandContext): Promise<CommandResult> {
   const hooks = await ctx.store.listHooks(ctx.guildId);
-  const lines = hooks.map((h) => describe(h, ctx));
+  const lines = await Promise.all(hooks.map(async (h) => describe(h, ctx, await filteredToday(h, ctx))));
   return {
     reply: {
       embeds: [{

@@ -24,6 +24,7 @@ export const USAGE = {
   secret: '!hook <ref> secret <value>',
   docker: '!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  !hook docker off',
   replay: '!hook <id> replay',
+  filter: '!hook <ref> filter key=value [key!=value …]  |  !hook <ref> filter clear',
 } as const;
 
 /** A usage line with the configured prefix. */

@@ -1,6 +1,7 @@
 import type { Hook } from './store/store.js';
 import type { NormalizedEvent } from './types.js';
 import { ALL_EVENTS } from './github-events.js';
+import { fieldOf, matchStored, SPECIAL_KEYS } from './filters.js';
 
 export type Decision = { keep: true; reason: string } | { keep: false; reason: string };
 
@@ -25,5 +26,15 @@ export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: Normalized
   if (repo && event.repo?.toLowerCase() !== repo.toLowerCase()) {
     return { keep: false, reason: `repository ${event.repo ?? '(none)'} is not ${repo}` };
   }
-  return { keep: true, reason: 'matched this hook\'s events' };
+  // Bot accounts (dependabot[bot], renovate[bot]…) are noise most teams filter by hand: dropped unless asked for.
+  if (event.source === 'github' && /\[bot\]$/i.test(event.actor?.name ?? '') && hook.filters?.bots !== 'include') {
+    return { keep: false, reason: `sender ${event.actor!.name} is a bot (\`filter bots=include\` keeps bots)` };
+  }
+  for (const [key, stored] of Object.entries(hook.filters ?? {})) {
+    if (SPECIAL_KEYS.has(key)) continue;
+    if (!matchStored(event, key, stored)) {
+      return { keep: false, reason: `filter \`${key}${stored}\` does not match (${key} is ${fieldOf(event, key) ?? 'not set'})` };
+    }
+  }
+  return { keep: true, reason: 'matched this hook\'s events and filters' };
 }

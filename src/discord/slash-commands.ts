@@ -44,6 +44,14 @@ export function buildSlashCommands() {
       { type: S, name: 'secret', description: 'Set a provider-issued secret (Stripe, Slack, Standard Webhooks)', options: [
         hookOption('hook', 'the hook'), { type: STR, name: 'value', description: 'the secret (only you see this reply)', required: true },
       ] },
+      { type: S, name: 'filter', description: 'Show, set (key=value …) or clear a hook\'s filters', options: [
+        hookOption('hook', 'the hook'), { type: STR, name: 'terms', description: 'e.g. branch=main status!=failure — or clear; empty shows them' },
+      ] },
+      { type: S, name: 'docker', description: 'Container and image events from the Docker socket', options: [
+        { type: STR, name: 'state', description: 'on or off', required: true, choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
+        { type: STR, name: 'containers', description: 'only these containers / compose services (comma-separated)' },
+        { type: STR, name: 'events', description: 'build,start,stop,die,oom,health (default all)' },
+      ] },
       { type: S, name: 'replay', description: 'Re-send the forwards that failed', options: [hookOption('id', 'the hook')] },
       {
         type: S, name: 'format', description: 'Your own mustache template, or reset', options: [
@@ -76,6 +84,8 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'custom': return ['custom', ...(get('url') ? [get('url')!] : []), ...opt('verify', 'verify'), ...opt('events', 'events'), ...opt('rate', 'rate')];
     case 'secret': return [get('hook') ?? '', 'secret', get('value') ?? ''];
     case 'replay': return [get('id') ?? '', 'replay'];
+    case 'filter': return [get('hook') ?? '', 'filter', ...(get('terms') ?? '').split(/\s+/).filter(Boolean)];
+    case 'docker': return ['docker', get('state') ?? '', ...opt('containers', 'containers'), ...opt('events', 'events')];
     default: return [sub];
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lt, lte, ne, or, sql, inArray, count } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, like, lt, lte, ne, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
 import { forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
 
@@ -20,6 +20,8 @@ export interface Store {
   getHook(id: string): Promise<Hook | undefined>;
   findHook(channelId: string, service: string): Promise<Hook | undefined>;
   listHooks(guildId: string): Promise<Hook[]>;
+  /** How many of a hook's events filters dropped since `since` (ISO). */
+  countFiltered(hookId: string, since: string): Promise<number>;
   /** The hooks of one channel. */
   hooksInChannel(channelId: string): Promise<Hook[]>;
   /** Every hook of every server. */
@@ -177,6 +179,11 @@ export function createStore(db: Db): Store {
     },
     async listHooks(guildId) {
       return db.select().from(webhooks).where(eq(webhooks.guildId, guildId)).orderBy(asc(webhooks.id)).all();
+    },
+    async countFiltered(hookId, since) {
+      return db.select({ n: count() }).from(webhookEvents)
+        .where(and(eq(webhookEvents.hookId, hookId), like(webhookEvents.outcome, 'filtered:%'), gte(webhookEvents.processedAt, since)))
+        .get()?.n ?? 0;
     },
     async hooksInChannel(channelId) {
       return db.select().from(webhooks).where(eq(webhooks.channelId, channelId)).orderBy(asc(webhooks.id)).all();

@@ -1,0 +1,55 @@
+import { FILTER_KEYS, parseFilterTerm, SPECIAL_KEYS, storedTerm } from '../src/filters.js';
+import type { Hook } from '../src/store/store.js';
+import type { CommandContext, CommandResult } from './context.js';
+import { text } from './context.js';
+import { MSG, usage } from './messages.js';
+import { resolveRef } from './resolve-ref.js';
+
+/** Filters as a user would type them back. */
+export function describeFilters(filters: Record<string, string>): string {
+  const terms = Object.entries(filters).map(([k, v]) => (SPECIAL_KEYS.has(k) ? `${k}=${v}` : `${k}${v}`));
+  return terms.length ? terms.map((t) => `\`${t}\``).join(' ') : 'none';
+}
+
+/** Events dropped by filters since midnight UTC. */
+export async function filteredToday(hook: Hook, ctx: CommandContext): Promise<number> {
+  const midnight = new Date(ctx.clock.now());
+  midnight.setUTCHours(0, 0, 0, 0);
+  return ctx.store.countFiltered(hook.id, midnight.toISOString());
+}
+
+/** `!hook <ref> filter key=value …`, `filter` (show), `filter clear`. Terms are AND-ed. */
+export async function filterCommand(ref: string, args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const hook = await resolveRef(ref, ctx);
+  if (!hook) return text(MSG.unknownHook(ref, ctx.prefix));
+  const u = usage('filter', ctx.prefix);
+  if (args.length === 0) {
+    return text(`🔎 Filters of **${hook.id}**: ${describeFilters(hook.filters)} · ${await filteredToday(hook, ctx)} filtered out today.`);
+  }
+  if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
+  if (args.length === 1 && args[0].toLowerCase() === 'clear') {
+    const keep: Record<string, string> = hook.filters.containers ? { containers: hook.filters.containers } : {};
+    await ctx.store.updateHook(hook.id, { filters: keep });
+    return text(`🧹 Filters of **${hook.id}** cleared${keep.containers ? ` (the watched containers stay: ${keep.containers})` : ''}.`);
+  }
+  const valid = FILTER_KEYS[hook.service];
+  const next = { ...hook.filters };
+  for (const term of args) {
+    const t = parseFilterTerm(term);
+    if ('error' in t) return text(MSG.parse(t.error, u));
+    if (valid && !valid.includes(t.key)) {
+      return text(MSG.parse(`\`${t.key}\` is not a ${hook.service} field; valid keys: ${valid.join(', ')}`, u));
+    }
+    if (t.key === 'bots') {
+      if (t.op !== '=' || !['include', 'exclude'].includes(t.value)) return text(MSG.parse('use `bots=include` or `bots=exclude`', u));
+      next.bots = t.value;
+    } else if (SPECIAL_KEYS.has(t.key) && t.op === '=') {
+      next[t.key] = t.value;
+    } else {
+      if (t.key === 'repo' || t.key === 'containers') delete next[t.key];
+      next[t.key] = storedTerm(t);
+    }
+  }
+  await ctx.store.updateHook(hook.id, { filters: next });
+  return text(`🔎 **${hook.id}** now keeps only events matching ${describeFilters(next)}. \`${ctx.prefix} ${hook.id} filter clear\` removes them.`);
+}
