@@ -5,6 +5,7 @@ import type { Clock, Notifier } from './ports.js';
 import type { OutboxRow, Store } from './store/store.js';
 import type { DiscordMessage } from './types.js';
 import { packMessages } from '../formatters/pack.js';
+import { singleFlight } from './single-flight.js';
 
 export interface Outbox {
   /** Posts every due row, one at a time per channel (order kept), channels in parallel. */
@@ -137,30 +138,15 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
     await schedule();
   }
 
-  let running: Promise<void> | null = null;
-  let again = false;
-  /** Single flight: a call while a drain runs makes that drain go round once more. */
-  function drain(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await drainOnce();
-      } while (again && !stopped);
-    })().catch((err) => log.error({ err }, 'outbox drain failed'))
-      .finally(() => { running = null; });
-    return running;
-  }
+  const flight = singleFlight(drainOnce, { log, what: 'outbox drain', stopped: () => stopped });
+  const drain = flight.run;
 
   return {
     drain,
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      return running ?? Promise.resolve();
+      return flight.current();
     },
   };
 }

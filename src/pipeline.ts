@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { parseDelivery, ParseError } from '../parsers/index.js';
 import { formatEvent, formatLine } from '../formatters/format-event.js';
 import { decide } from './decide.js';
+import { singleFlight } from './single-flight.js';
 import { TEST_DELIVERY_PREFIX } from './samples/github-push.js';
 import type { Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
@@ -66,8 +67,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     timeoutMs: deps.forwardTimeoutMs,
     notice: (channelId, body, hookId) => notice(channelId, body, hookId),
   });
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
   let kickTimer: NodeJS.Timeout | null = null;
 
@@ -124,20 +123,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!stopped) void drain();
   }
 
-  function drain(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await runOnce();
-      } while (again && !stopped);
-    })().catch((err) => log.error({ err }, 'pipeline run failed'))
-      .finally(() => { running = null; });
-    return running;
-  }
+  const flight = singleFlight(runOnce, { log, what: 'pipeline run', stopped: () => stopped });
+  const drain = flight.run;
 
   return {
     kick() {
@@ -153,7 +140,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     async stop() {
       stopped = true;
       if (kickTimer) clearTimeout(kickTimer);
-      await running;
+      await flight.current();
       await outbox.stop();
       await forwarder.stop();
     },

@@ -4,6 +4,7 @@ import type { Clock } from '../ports.js';
 import type { ForwardRow, Store } from '../store/store.js';
 import type { DiscordMessage } from '../types.js';
 import { checkForwardUrl, type UrlPolicy } from './url-policy.js';
+import { singleFlight } from '../single-flight.js';
 
 /**
  * Retry schedule after a failed forward, modelled on Svix's: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -60,8 +61,6 @@ export function createForwarder(deps: {
   const { store, clock, log } = deps;
   const random = deps.random ?? Math.random;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  let again = false;
   let stopped = false;
 
   const tell = (channelId: string, hookId: string, content: string) =>
@@ -125,26 +124,15 @@ export function createForwarder(deps: {
     await schedule();
   }
 
-  function drain(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await drainOnce();
-      } while (again && !stopped);
-    })().finally(() => { running = null; });
-    return running;
-  }
+  const flight = singleFlight(drainOnce, { log, what: 'forward queue', stopped: () => stopped });
+  const drain = flight.run;
 
   return {
     drain,
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      await flight.current();
     },
   };
 }
