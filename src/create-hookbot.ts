@@ -49,7 +49,7 @@ export interface Hookbot {
  * Everything outside (env, network clients) comes in through `config` and the optional overrides.
  */
 export async function createHookbot(
-  config: Config, log: Logger, overrides: { clock?: Clock; tunnel?: Tunnel; dockerCoalesceWindowMs?: number } = {},
+  config: Config, log: Logger, overrides: { clock?: Clock; tunnel?: Tunnel; dockerCoalesceWindowMs?: number; dockerBackoff?: { minMs: number; maxMs: number } } = {},
 ): Promise<Hookbot> {
   const clock = overrides.clock ?? systemClock;
   const { db, close: closeDb } = openDatabase(config.DATABASE_PATH);
@@ -65,7 +65,7 @@ export async function createHookbot(
   const pipeline = createPipeline({ store, notifier, clock, log, metrics, forwardPolicy });
   const docker = createDockerWatcher({
     dockerHost: config.DOCKER_HOST, store, clock, log, onStored: () => pipeline.kick(),
-    notice: (channelId, body) => pipeline.notice(channelId, body), coalesceWindowMs: overrides.dockerCoalesceWindowMs,
+    notice: (channelId, body) => pipeline.notice(channelId, body), coalesceWindowMs: overrides.dockerCoalesceWindowMs, backoff: overrides.dockerBackoff,
   });
   const retention = startRetention({ store, clock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
 

@@ -17,7 +17,7 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     engine = await new FakeDockerEngine().start();
     engine.addContainer({ id: WEB, name: 'shop-web-1', image: 'shop-web:latest', labels: compose('web'), running: true, startedAt: '2026-01-01T10:00:00Z' });
     engine.addContainer({ id: DB, name: 'shop-db-1', image: 'postgres:16', labels: compose('db'), running: true });
-    started = await startHookbot(discord, { DOCKER_HOST: engine.dockerHost }, { dockerCoalesceWindowMs: 1500 });
+    started = await startHookbot(discord, { DOCKER_HOST: engine.dockerHost }, { dockerCoalesceWindowMs: 1500, dockerBackoff: { minMs: 200, maxMs: 1000 } });
   });
   afterEach(async () => {
     await started.bot.stop();
@@ -132,14 +132,14 @@ describe('Docker going away and coming back', () => {
     const discord = await new FakeDiscord().start();
     const engine = await new FakeDockerEngine().start();
     engine.addContainer({ id: DB, name: 'shop-db-1', image: 'postgres:16', running: true });
-    const started = await startHookbot(discord, { DOCKER_HOST: engine.dockerHost });
+    const started = await startHookbot(discord, { DOCKER_HOST: engine.dockerHost }, { dockerBackoff: { minMs: 200, maxMs: 1000 } });
     try {
       const id = discord.userSays(IDS.admin, '!hook docker on');
       await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
       await new Promise((r) => setTimeout(r, 200));
       await engine.stop();
       const health = async () => (await (await fetch(`${started.base}/healthz`)).json()).docker;
-      await discord.waitFor(() => discord.channelMessages().some((m) => String(m.body.content).includes('lost the Docker socket')), 8000);
+      await discord.waitFor(() => discord.channelMessages().some((m) => String(m.body.content).includes('lost the Docker socket')), 15_000);
       expect(await health()).toBe('down');
       engine.ring = [];
       await engine.start();

@@ -13,7 +13,7 @@ export function tempDbPath(): string {
 }
 
 /** Starts the whole bot in-process against the fake Discord, on a free port. */
-export async function startHookbot(discord: FakeDiscord, env: Record<string, string> = {}, overrides: { tunnel?: Tunnel; dockerCoalesceWindowMs?: number } = {}) {
+export async function startHookbot(discord: FakeDiscord, env: Record<string, string> = {}, overrides: { tunnel?: Tunnel; dockerCoalesceWindowMs?: number; dockerBackoff?: { minMs: number; maxMs: number } } = {}) {
   const r = loadConfig({
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
