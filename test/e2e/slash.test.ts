@@ -82,6 +82,28 @@ describe('/hook slash commands', () => {
     expect(posted).toBeTruthy();
   });
 
+  it('runs every other verb through an interaction, with the same answers as !hook', async () => {
+    await start();
+    await done(discord.slash(IDS.admin, 'github', { state: 'on' }), 2);
+    const cases: [string, Record<string, string>, RegExp, number][] = [
+      ['filter', { hook: 'hook_001', terms: 'branch=main' }, /keeps only events matching `branch=main`/, 0],
+      ['filter', { hook: 'hook_001' }, /Filters of \*\*hook_001\*\*/, 0],
+      ['docker', { state: 'on', containers: 'web' }, /Docker hook \*\*hook_002\*\* created/, 0],
+      ['custom', { verify: 'stripe' }, /Custom hook hook_003 created/, EPHEMERAL],
+      ['secret', { hook: 'hook_003', value: 'whsec_abcdefghijkl' }, /Secret of \*\*hook_003\*\*/, EPHEMERAL],
+      ['replay', { id: 'hook_003' }, /no forward URL/, 0],
+      ['off', { hook: 'hook_002' }, /is off/, 0],
+      ['delete', { id: 'hook_002' }, /Deleted docker hook/, 0],
+    ];
+    for (const [sub, options, expected, flags] of cases) {
+      const log = await done(discord.slash(IDS.admin, sub, options));
+      expect(log.callback!.data?.flags ?? 0).toBe(flags);
+      expect(JSON.stringify(log.calls[0].body)).toMatch(expected);
+    }
+    // The pasted secret is never echoed, in any reply.
+    expect(JSON.stringify([discord.messages, discord.webhookCalls])).not.toContain('whsec_abcdefghijkl');
+  });
+
   it('keeps running with slash commands only when the Message Content intent is refused (4014)', async () => {
     await start({}, { privilegedIntents: false });
     expect(started.bot.messageContent).toBe(false);
