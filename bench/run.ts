@@ -172,6 +172,10 @@ async function main() {
   await ingest(lines);
   await burst(lines);
   await footprint(lines);
+  lines.push('## Reading the numbers', '',
+    '- The baseline does only the HMAC check; hookbot also parses the JSON, commits it to SQLite before answering (group commit: deliveries arriving together share a transaction) and, on the same event loop, processes every event into Discord messages. On 2 cores shared with the load generator that puts it at roughly 0.4× the baseline\'s throughput — below the 0.6× goal; latency at a steady 200 requests/s stays far under 25 ms at p99.',
+    '- Known next steps for throughput: move event processing (parse, format, outbox) to a worker thread with its own SQLite connection, so the ingest thread only verifies and commits.',
+    '- The burst row is the one users feel: every event is visible, order kept, with no 429, because the outbox paces each channel from the rate-limit headers and packs the backlog.', '');
   writeFileSync(join(root, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
   console.log('wrote BENCHMARKS.md');
   agent.destroy();
