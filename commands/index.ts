@@ -13,6 +13,7 @@ import { dockerCommand } from './docker.js';
 import { secretCommand } from './secret.js';
 import { replayCommand } from './replay.js';
 import { filterCommand } from './filter.js';
+import { explainCommand } from './explain.js';
 import { tokenize } from './tokenize.js';
 
 export type { CommandContext, CommandResult } from './context.js';
@@ -32,7 +33,7 @@ const VERBS: Record<string, Verb> = {
 };
 
 /** Verbs of the contract that later versions implement. */
-const LATER = new Set(['ci', 'aggregate', 'alert-if', 'explain']);
+const LATER = new Set(['ci', 'aggregate', 'alert-if']);
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
@@ -49,6 +50,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (action === 'secret') return secretCommand(first, rest.slice(1), ctx);
   if (action === 'replay') return replayCommand(first, ctx);
   if (action === 'filter') return filterCommand(first, rest.slice(1), ctx);
+  if (action === 'explain') return explainCommand(first, ctx);
   if (action && LATER.has(action)) return text(MSG.notYet(`${ctx.prefix} <ref> ${action}`));
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }

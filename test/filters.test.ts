@@ -89,3 +89,32 @@ describe('!hook <ref> filter', () => {
     expect(await say('!hook list')).toContain('1 filtered out today');
   });
 });
+
+describe('!hook <ref> explain', () => {
+  let store: Store;
+  let close: () => void;
+  const ctx = (): CommandContext => ({
+    guildId: '100000000000000001', channelId: '100000000000000002', userId: 'u', canManage: false, prefix: '!hook',
+    publicUrl: () => 'https://x', store, clock: { now: () => Date.parse(AT) }, kick: () => {}, newSecret: () => 's',
+    dockerStatus: () => 'down',
+  });
+  beforeEach(async () => { ({ store, close } = testStore()); await githubHook(store); });
+  afterEach(() => close());
+
+  it('says which filter dropped the latest real event and what it would have looked like; ignores test samples', async () => {
+    const p = samplePush('acme/api');
+    p.ref = 'refs/heads/dev';
+    await store.insertEvent({ hookId: 'hook_001', deliveryId: 'real-1', eventType: 'push', payload: JSON.stringify(p), receivedAt: AT });
+    await store.insertEvent({ hookId: 'hook_001', deliveryId: 'hookbot-test-x', eventType: 'push', payload: JSON.stringify(samplePush()), receivedAt: AT });
+    await store.updateHook('hook_001', { filters: { branch: '=main' } });
+    const r = (await runChatCommand('!hook github explain', ctx()))!;
+    expect(r.reply.content).toContain('Dropped: filter `branch=main` does not match (branch is dev)');
+    expect(r.reply.embeds![0].title).toBe('[acme/api:dev] 2 new commits');
+    await store.updateHook('hook_001', { filters: {} });
+    expect((await runChatCommand('!hook hook_001 explain', ctx()))!.reply.content).toContain('✅ Kept');
+  });
+
+  it('says so when there is no event yet', async () => {
+    expect((await runChatCommand('!hook github explain', ctx()))!.reply.content).toContain('has not received an event yet');
+  });
+});

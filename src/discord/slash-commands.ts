@@ -52,6 +52,7 @@ export function buildSlashCommands() {
         { type: STR, name: 'containers', description: 'only these containers / compose services (comma-separated)' },
         { type: STR, name: 'events', description: 'build,start,stop,die,oom,health (default all)' },
       ] },
+      { type: S, name: 'explain', description: 'Why the latest event was kept or dropped', options: [hookOption('hook', 'the hook')] },
       { type: S, name: 'replay', description: 'Re-send the forwards that failed', options: [hookOption('id', 'the hook')] },
       {
         type: S, name: 'format', description: 'Your own mustache template, or reset', options: [
@@ -84,6 +85,7 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'custom': return ['custom', ...(get('url') ? [get('url')!] : []), ...opt('verify', 'verify'), ...opt('events', 'events'), ...opt('rate', 'rate')];
     case 'secret': return [get('hook') ?? '', 'secret', get('value') ?? ''];
     case 'replay': return [get('id') ?? '', 'replay'];
+    case 'explain': return [get('hook') ?? '', 'explain'];
     case 'filter': return [get('hook') ?? '', 'filter', ...(get('terms') ?? '').split(/\s+/).filter(Boolean)];
     case 'docker': return ['docker', get('state') ?? '', ...opt('containers', 'containers'), ...opt('events', 'events')];
     default: return [sub];

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, like, lt, lte, ne, or, sql, inArray, count } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, like, lt, lte, ne, notLike, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
 import { forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
 
@@ -33,7 +33,8 @@ export interface Store {
   /** Stores a delivery; `duplicate` when the same (hook, delivery id) was stored before. */
   insertEvent(e: Omit<typeof webhookEvents.$inferInsert, 'id'>): Promise<{ id: number; duplicate: boolean }>;
   getEvent(id: number): Promise<StoredEvent | undefined>;
-  latestEvent(hookId: string): Promise<StoredEvent | undefined>;
+  /** The hook's newest stored event; with `real`, not a `!hook test` sample. */
+  latestEvent(hookId: string, opts?: { real?: boolean }): Promise<StoredEvent | undefined>;
   unprocessedEvents(limit: number): Promise<StoredEvent[]>;
   /** Marks the event processed and queues its messages, atomically. */
   completeEvent(eventId: number, outcome: string, messages: NewOutboxRow[], at: string): Promise<void>;
@@ -223,8 +224,9 @@ export function createStore(db: Db): Store {
     async getEvent(id) {
       return db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
     },
-    async latestEvent(hookId) {
-      return db.select().from(webhookEvents).where(eq(webhookEvents.hookId, hookId))
+    async latestEvent(hookId, opts) {
+      const real = opts?.real ? notLike(webhookEvents.deliveryId, 'hookbot-test-%') : undefined;
+      return db.select().from(webhookEvents).where(and(eq(webhookEvents.hookId, hookId), real))
         .orderBy(desc(webhookEvents.id)).limit(1).get();
     },
     async unprocessedEvents(limit) {

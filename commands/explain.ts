@@ -1,0 +1,43 @@
+import { formatEvent } from '../formatters/format-event.js';
+import { parseDelivery } from '../parsers/index.js';
+import { decide } from '../src/decide.js';
+import type { CommandContext, CommandResult } from './context.js';
+import { text } from './context.js';
+import { MSG } from './messages.js';
+import { resolveRef } from './resolve-ref.js';
+
+/**
+ * `!hook <ref> explain`: runs the hook's most recent real event through its current rules again and says what
+ * kept or dropped it, and what the message would be now. Changes nothing.
+ */
+export async function explainCommand(ref: string, ctx: CommandContext): Promise<CommandResult> {
+  const hook = await resolveRef(ref, ctx);
+  if (!hook) return text(MSG.unknownHook(ref, ctx.prefix));
+  const ev = await ctx.store.latestEvent(hook.id, { real: true });
+  if (!ev) return text(`**${hook.id}** has not received an event yet. \`${ctx.prefix} test ${hook.id}\` sends a sample.`);
+  const when = `<t:${Math.floor(Date.parse(ev.receivedAt) / 1000)}:R>`;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(ev.payload);
+    const event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
+    const decision = decide(hook, event);
+    const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
+    const preview = formatEvent(event, template, payload);
+    const lines = [
+      `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — “${event.title}”.`,
+      decision.keep ? `✅ Kept: ${decision.reason}.` : `🚫 Dropped: ${decision.reason}.`,
+      `When it arrived: ${ev.outcome ?? 'not processed yet'}.`,
+      template ? `Template: \`${template}\`` : 'Template: default layout.',
+      decision.keep ? 'It would be posted as:' : 'Had it been kept, it would have been posted as:',
+    ];
+    return {
+      reply: {
+        content: [lines.join('\n'), preview.content].filter(Boolean).join('\n'),
+        embeds: preview.embeds,
+        allowed_mentions: { parse: [] },
+      },
+    };
+  } catch (err) {
+    return text(`🔍 The latest event of **${hook.id}** (\`${ev.eventType}\`, ${when}) cannot be read: ${(err as Error).message}.`);
+  }
+}
