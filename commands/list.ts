@@ -2,6 +2,7 @@ import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { githubEventLabels } from '../src/github-events.js';
 import { describeFilters, filteredToday } from './filter.js';
+import { windowLabel } from '../formatters/digest.js';
 
 function describe(h: Hook, ctx: CommandContext, filtered: number): string {
   const status = !h.enabled ? '⏸️ off' : h.status === 'failing' ? `⚠️ failing: ${h.statusReason ?? 'unknown'}` : '✅ on';
@@ -10,7 +11,7 @@ function describe(h: Hook, ctx: CommandContext, filtered: number): string {
   const last = h.lastDeliveryAt ? `<t:${Math.floor(Date.parse(h.lastDeliveryAt) / 1000)}:R>` : 'never';
   return [
     `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}`,
-    `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} (${filtered} filtered out today) · template: ${templates} · aggregation: off`,
+    `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} (${filtered} filtered out today) · template: ${templates} · aggregation: ${h.aggregateSeconds ? `every ${windowLabel(h.aggregateSeconds)}` : 'off'}`,
     `last delivery: ${last} · URL: ${ctx.publicUrl()}/webhook/${h.service}/${h.id}`,
     ...(h.url ? [`forward → ${h.url}: ${h.forwardState === 'disabled' ? '⛔ disabled (410 Gone)' : h.forwardState === 'failing' ? `⚠️ failing — \`${ctx.prefix} ${h.id} replay\`` : '✅ ok'}`] : []),
   ].join('\n');

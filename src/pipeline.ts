@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { parseDelivery, ParseError } from '../parsers/index.js';
 import { formatEvent, formatLine } from '../formatters/format-event.js';
+import { digestItem, formatDigest, type DigestItem } from '../formatters/digest.js';
 import { decide } from './decide.js';
 import { singleFlight } from './single-flight.js';
 import { TEST_DELIVERY_PREFIX } from './samples/github-push.js';
@@ -69,11 +70,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   });
   let stopped = false;
   let kickTimer: NodeJS.Timeout | null = null;
+  let digestTimer: NodeJS.Timeout | undefined;
 
   type Result = EventResult;
 
   /** Parse, decide, format: pure work, no writes. */
-  function processEvent(ev: StoredEvent, hook: Hook | undefined, targets: Hook[]): Result {
+  function processEvent(ev: StoredEvent, hook: Hook | undefined, targets: Hook[], windowEnd?: number): Result {
     const done = (outcome: string, messages: NewOutboxRow[] = []) => ({ eventId: ev.id, outcome, messages });
     if (!hook || !hook.enabled) return done('dropped: hook removed or disabled');
     try {
@@ -86,6 +88,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const line = formatLine(event, template, payload);
       const forwards = targets.filter((t) => t.url && t.enabled && t.forwardState !== 'disabled' && wantsForward(t, event))
         .map((t) => ({ hookId: t.id, url: t.url!, messageId: `msg_${ev.id}_${t.id}`, body: forwardBody(ev.id, hook, event, payload) }));
+      // In a digest window, the event waits for the digest; failures bypass it unless told otherwise.
+      const bypass = hook.aggregateExcept !== 'none' && event.status === 'failure';
+      if (hook.aggregateSeconds > 0 && windowEnd !== undefined && !bypass && !ev.deliveryId.startsWith(TEST_DELIVERY_PREFIX)) {
+        return {
+          ...done(`aggregated: digest at ${new Date(windowEnd).toISOString()}`), forwards,
+          digest: { hookId: hook.id, windowEnd, windowSeconds: hook.aggregateSeconds, item: { ...digestItem(event) } },
+        };
+      }
       return { ...done('posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }]), forwards };
     } catch (err) {
       const why = err instanceof ParseError ? err.message : `unexpected: ${(err as Error).message}`;
@@ -101,6 +111,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (batch.length === 0) break;
       const hooks = new Map<string, Hook | undefined>();
       const targets = new Map<string, Hook[]>();
+      const windows = new Map<string, number>();
       const results: Result[] = [];
       for (const ev of batch) {
         if (!hooks.has(ev.hookId)) hooks.set(ev.hookId, await store.getHook(ev.hookId));
@@ -108,14 +119,39 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         if (hook && !targets.has(hook.channelId)) {
           targets.set(hook.channelId, (await store.hooksInChannel(hook.channelId)).filter((h) => h.url));
         }
-        results.push(processEvent(ev, hook, hook ? targets.get(hook.channelId)! : []));
+        let windowEnd: number | undefined;
+        if (hook && hook.aggregateSeconds > 0) {
+          if (!windows.has(hook.id)) windows.set(hook.id, (await store.openDigestWindow(hook.id, clock.now())) ?? clock.now() + hook.aggregateSeconds * 1000);
+          windowEnd = windows.get(hook.id);
+        }
+        results.push(processEvent(ev, hook, hook ? targets.get(hook.channelId)! : [], windowEnd));
       }
       await store.completeEvents(results, new Date(clock.now()).toISOString());
       if (batch.length < BATCH) break;
       await new Promise((r) => setImmediate(r));
     }
+    await flushDigests();
     void forwarder.drain();
     await outbox.drain();
+  }
+
+  /** Posts the digests of closed windows (late ones say so), then wakes up for the next window end. */
+  async function flushDigests(): Promise<void> {
+    const now = clock.now();
+    for (const d of await store.dueDigests(now)) {
+      const hook = await store.getHook(d.hookId);
+      if (!hook) continue;
+      const late = now - d.windowEnd > 60_000;
+      const body = formatDigest(d.items as unknown as DigestItem[], { windowSeconds: d.windowSeconds, late });
+      await store.completeDigest(d.hookId, d.windowEnd, { channelId: hook.channelId, hookId: hook.id, body: { ...body } }, new Date(now).toISOString());
+    }
+    const next = await store.nextDigestAt();
+    if (digestTimer) clearTimeout(digestTimer);
+    digestTimer = undefined;
+    if (next !== undefined && !stopped) {
+      digestTimer = setTimeout(() => { digestTimer = undefined; void drain(); }, Math.max(10, next - clock.now()));
+      digestTimer.unref();
+    }
   }
 
   async function notice(channelId: string, body: DiscordMessage, hookId?: string): Promise<void> {
@@ -140,6 +176,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     async stop() {
       stopped = true;
       if (kickTimer) clearTimeout(kickTimer);
+      if (digestTimer) clearTimeout(digestTimer);
       await flight.current();
       await outbox.stop();
       await forwarder.stop();

@@ -52,6 +52,10 @@ export function buildSlashCommands() {
         { type: STR, name: 'containers', description: 'only these containers / compose services (comma-separated)' },
         { type: STR, name: 'events', description: 'build,start,stop,die,oom,health (default all)' },
       ] },
+      { type: S, name: 'aggregate', description: 'One digest per window instead of one message per event', options: [
+        hookOption('hook', 'the hook'), { type: STR, name: 'window', description: '30s … 24h, or off; empty shows the setting' },
+        { type: STR, name: 'except', description: 'failed (default: failures post at once) or none', choices: [{ name: 'failed', value: 'failed' }, { name: 'none', value: 'none' }] },
+      ] },
       { type: S, name: 'explain', description: 'Why the latest event was kept or dropped', options: [hookOption('hook', 'the hook')] },
       { type: S, name: 'replay', description: 'Re-send the forwards that failed', options: [hookOption('id', 'the hook')] },
       {
@@ -86,6 +90,7 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'secret': return [get('hook') ?? '', 'secret', get('value') ?? ''];
     case 'replay': return [get('id') ?? '', 'replay'];
     case 'explain': return [get('hook') ?? '', 'explain'];
+    case 'aggregate': return [get('hook') ?? '', 'aggregate', ...(get('window') ? [get('window')!] : []), ...opt('except', 'except')];
     case 'filter': return [get('hook') ?? '', 'filter', ...(get('terms') ?? '').split(/\s+/).filter(Boolean)];
     case 'docker': return ['docker', get('state') ?? '', ...opt('containers', 'containers'), ...opt('events', 'events')];
     default: return [sub];

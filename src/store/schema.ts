@@ -24,6 +24,10 @@ export const webhooks = sqliteTable('webhooks', {
   forwardState: text('forward_state'), // ok | failing | disabled (410 Gone)
   /** Accepted deliveries per minute before 429. */
   rateLimit: integer('rate_limit').notNull().default(60),
+  /** Digest window in seconds; 0 = one message per event. */
+  aggregateSeconds: integer('aggregate_seconds').notNull().default(0),
+  /** What bypasses the window: `failed` (default: failures are posted at once) or `none`. */
+  aggregateExcept: text('aggregate_except').notNull().default('failed'),
   createdAt: text('created_at').notNull(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
@@ -88,3 +92,13 @@ export const forwards = sqliteTable('forwards', {
   createdAt: text('created_at').notNull(),
   sentAt: text('sent_at'),
 }, (t) => [index('forwards_pending').on(t.state, t.nextAttemptAt), uniqueIndex('forwards_message').on(t.messageId)]);
+
+/** Events waiting in a hook's digest window; stored so a restart mid-window loses nothing. */
+export const digestItems = sqliteTable('digest_items', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  hookId: text('hook_id').notNull(),
+  windowEnd: integer('window_end').notNull(), // epoch ms
+  windowSeconds: integer('window_seconds').notNull(),
+  item: text('item', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('digest_items_window').on(t.windowEnd)]);

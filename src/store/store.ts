@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gte, isNull, like, lt, lte, ne, notLike, or, sql, inArray, count } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, like, lt, lte, ne, notLike, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
-import { forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
+import { digestItems, forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
 
 export type Hook = typeof webhooks.$inferSelect;
 export type NewHook = Omit<typeof webhooks.$inferInsert, 'id'>;
@@ -9,7 +9,8 @@ export type OutboxRow = typeof outbox.$inferSelect;
 export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & { hookId?: string | null; line?: string | null };
 export type ForwardRow = typeof forwards.$inferSelect;
 export type NewForward = Pick<ForwardRow, 'hookId' | 'messageId' | 'url' | 'body'>;
-export type EventResult = { eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[] };
+export type NewDigestItem = { hookId: string; windowEnd: number; windowSeconds: number; item: Record<string, unknown> };
+export type EventResult = { eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[]; digest?: NewDigestItem };
 
 /**
  * Everything hookbot keeps, behind repository functions. Async on purpose: a PostgreSQL backend
@@ -40,6 +41,13 @@ export interface Store {
   completeEvent(eventId: number, outcome: string, messages: NewOutboxRow[], at: string): Promise<void>;
   /** completeEvent for a batch, in one transaction. */
   completeEvents(results: EventResult[], at: string): Promise<void>;
+  /** The end of a hook's open digest window (after `nowMs`), if any. */
+  openDigestWindow(hookId: string, nowMs: number): Promise<number | undefined>;
+  /** Digest windows that have closed: one entry per (hook, window). */
+  dueDigests(nowMs: number): Promise<{ hookId: string; windowEnd: number; windowSeconds: number; items: Record<string, unknown>[] }[]>;
+  /** Replaces a closed window's items by its digest message, atomically. */
+  completeDigest(hookId: string, windowEnd: number, message: NewOutboxRow, at: string): Promise<void>;
+  nextDigestAt(): Promise<number | undefined>;
   /** Queues forwards (not tied to a stored event's processing), ignoring ones already queued. */
   enqueueForwards(rows: NewForward[], at: string): Promise<void>;
   dueForwards(nowMs: number, limit: number): Promise<ForwardRow[]>;
@@ -207,6 +215,7 @@ export function createStore(db: Db): Store {
         tx.delete(webhookEvents).where(eq(webhookEvents.hookId, id)).run();
         tx.update(outbox).set({ state: 'failed', lastError: 'hook deleted' })
           .where(and(eq(outbox.hookId, id), eq(outbox.state, 'pending'))).run();
+        tx.delete(digestItems).where(eq(digestItems.hookId, id)).run();
         tx.update(forwards).set({ state: 'failed', lastError: 'hook deleted' })
           .where(and(eq(forwards.hookId, id), eq(forwards.state, 'pending'))).run();
         return gone;
@@ -242,9 +251,34 @@ export function createStore(db: Db): Store {
           if (done.changes > 0) {
             insertOutbox(r.messages, at, r.eventId);
             for (const f of r.forwards ?? []) insertForward(f, at, r.eventId);
+            if (r.digest) db.insert(digestItems).values({ ...r.digest, createdAt: at }).run();
           }
         }
       });
+    },
+    async openDigestWindow(hookId, nowMs) {
+      return db.select({ end: sql<number | null>`min(${digestItems.windowEnd})` }).from(digestItems)
+        .where(and(eq(digestItems.hookId, hookId), gt(digestItems.windowEnd, nowMs))).get()?.end ?? undefined;
+    },
+    async dueDigests(nowMs) {
+      const rows = db.select().from(digestItems).where(lte(digestItems.windowEnd, nowMs)).orderBy(asc(digestItems.id)).all();
+      const groups = new Map<string, { hookId: string; windowEnd: number; windowSeconds: number; items: Record<string, unknown>[] }>();
+      for (const r of rows) {
+        const key = `${r.hookId}:${r.windowEnd}`;
+        const g = groups.get(key) ?? { hookId: r.hookId, windowEnd: r.windowEnd, windowSeconds: r.windowSeconds, items: [] };
+        g.items.push(r.item);
+        groups.set(key, g);
+      }
+      return [...groups.values()];
+    },
+    async completeDigest(hookId, windowEnd, message, at) {
+      db.transaction(() => {
+        db.delete(digestItems).where(and(eq(digestItems.hookId, hookId), eq(digestItems.windowEnd, windowEnd))).run();
+        insertOutbox([message], at);
+      });
+    },
+    async nextDigestAt() {
+      return db.select({ at: sql<number | null>`min(${digestItems.windowEnd})` }).from(digestItems).get()?.at ?? undefined;
     },
     async enqueueForwards(rows, at) {
       db.transaction(() => { for (const f of rows) insertForward(f, at); });

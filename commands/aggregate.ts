@@ -1,0 +1,41 @@
+import { windowLabel } from '../formatters/digest.js';
+import type { CommandContext, CommandResult } from './context.js';
+import { text } from './context.js';
+import { MSG, usage } from './messages.js';
+import { parseOptions } from './options.js';
+import { resolveRef } from './resolve-ref.js';
+
+/** `30s`, `5m`, `2h` → seconds; null when not a duration. */
+export function parseWindow(s: string): number | null {
+  const m = /^(\d+)\s*(s|m|h)$/i.exec(s.trim());
+  if (!m) return null;
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2].toLowerCase() as 's' | 'm' | 'h'];
+}
+
+/** `!hook <ref> aggregate 5m [--except failed|none]` and `!hook <ref> aggregate off`. */
+export async function aggregateCommand(ref: string, args: string[], ctx: CommandContext): Promise<CommandResult> {
+  const u = usage('aggregate', ctx.prefix);
+  const hook = await resolveRef(ref, ctx);
+  if (!hook) return text(MSG.unknownHook(ref, ctx.prefix));
+  if (args.length === 0) {
+    return text(hook.aggregateSeconds > 0
+      ? `📊 **${hook.id}** posts one digest every ${windowLabel(hook.aggregateSeconds)}${hook.aggregateExcept === 'failed' ? '; failures are posted at once' : ''}.`
+      : `**${hook.id}** posts one message per event. \`${u}\``);
+  }
+  if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
+  const opts = parseOptions(args, ['except']);
+  if (!opts.ok) return text(MSG.parse(opts.error, u));
+  const [size] = opts.positional;
+  if (opts.positional.length !== 1) return text(MSG.parse('give one window, like `5m`, or `off`', u));
+  if (size.toLowerCase() === 'off') {
+    await ctx.store.updateHook(hook.id, { aggregateSeconds: 0 });
+    ctx.kick();
+    return text(`📊 **${hook.id}** posts one message per event again (the open window is still posted as a digest when it closes).`);
+  }
+  const seconds = parseWindow(size);
+  if (seconds === null || seconds < 30 || seconds > 86_400) return text(MSG.parse(`\`${size}\` is not a window from 30s to 24h`, u));
+  const except = (opts.flags.except ?? 'failed').toLowerCase();
+  if (!['failed', 'none'].includes(except)) return text(MSG.parse('--except is `failed` (default) or `none`', u));
+  await ctx.store.updateHook(hook.id, { aggregateSeconds: seconds, aggregateExcept: except });
+  return text(`📊 **${hook.id}** now posts one digest every **${windowLabel(seconds)}**${except === 'failed' ? ' — failures still post at once (`--except none` folds them in too)' : ', failures included'}.`);
+}
