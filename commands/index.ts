@@ -15,6 +15,7 @@ import { replayCommand } from './replay.js';
 import { filterCommand } from './filter.js';
 import { explainCommand } from './explain.js';
 import { aggregateCommand } from './aggregate.js';
+import { alertIfCommand } from './alert-if.js';
 import { tokenize } from './tokenize.js';
 
 export type { CommandContext, CommandResult } from './context.js';
@@ -34,7 +35,7 @@ const VERBS: Record<string, Verb> = {
 };
 
 /** Verbs of the contract that later versions implement. */
-const LATER = new Set(['ci', 'alert-if']);
+const LATER = new Set(['ci']);
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
@@ -53,6 +54,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (action === 'filter') return filterCommand(first, rest.slice(1), ctx);
   if (action === 'explain') return explainCommand(first, ctx);
   if (action === 'aggregate') return aggregateCommand(first, rest.slice(1), ctx);
+  if (action === 'alert-if') return alertIfCommand(first, rest.slice(1), ctx);
   if (action && LATER.has(action)) return text(MSG.notYet(`${ctx.prefix} <ref> ${action}`));
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }

@@ -64,7 +64,10 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
       const members = row.packBody ? (await store.packMembers(row.id)).length : 1;
       return { body: (row.packBody ?? row.body) as DiscordMessage, members };
     }
-    const rows = await store.unpackedInChannel(row.channelId, row.id, PACK_LOOKAHEAD);
+    const all = await store.unpackedInChannel(row.channelId, row.id, PACK_LOOKAHEAD);
+    // Only event messages (rows with a one-line form) are packed; alerts, digests and notices go out as they are.
+    const stop = all.findIndex((r) => !r.line);
+    const rows = stop === -1 ? all : stop === 0 ? all.slice(0, 1) : all.slice(0, stop);
     const packed = packMessages(rows.map((r) => ({ body: r.body as DiscordMessage, line: r.line ?? '' })));
     const memberIds = rows.slice(1, packed.count).map((r) => r.id);
     await store.assignPack(row.id, memberIds, packed.count > 1 ? { ...packed.body } : null);

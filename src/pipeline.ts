@@ -4,6 +4,7 @@ import { formatEvent, formatLine } from '../formatters/format-event.js';
 import { digestItem, formatDigest, type DigestItem } from '../formatters/digest.js';
 import { decide } from './decide.js';
 import { singleFlight } from './single-flight.js';
+import { runAlerts } from './alerts/alerts.js';
 import { TEST_DELIVERY_PREFIX } from './samples/github-push.js';
 import type { Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
@@ -124,7 +125,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (!windows.has(hook.id)) windows.set(hook.id, (await store.openDigestWindow(hook.id, clock.now())) ?? clock.now() + hook.aggregateSeconds * 1000);
           windowEnd = windows.get(hook.id);
         }
-        results.push(processEvent(ev, hook, hook ? targets.get(hook.channelId)! : [], windowEnd));
+        const result = processEvent(ev, hook, hook ? targets.get(hook.channelId)! : [], windowEnd);
+        // alert-if sees every event of the hook (also ones its filters drop), and alerts never wait for a digest.
+        if (hook?.enabled) result.messages = [...result.messages, ...(await runAlerts({ store, log }, hook, ev))];
+        results.push(result);
       }
       await store.completeEvents(results, new Date(clock.now()).toISOString());
       if (batch.length < BATCH) break;

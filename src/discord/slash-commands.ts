@@ -56,6 +56,10 @@ export function buildSlashCommands() {
         hookOption('hook', 'the hook'), { type: STR, name: 'window', description: '30s … 24h, or off; empty shows the setting' },
         { type: STR, name: 'except', description: 'failed (default: failures post at once) or none', choices: [{ name: 'failed', value: 'failed' }, { name: 'none', value: 'none' }] },
       ] },
+      { type: S, name: 'alert-if', description: 'Alert when a rule becomes true (list, add, clear, remove <n>)', options: [
+        hookOption('hook', 'the hook'), { type: STR, name: 'rule', description: "e.g. pr.status == 'approved' and pr.reviews >= 2 — or clear / remove 1" },
+        { type: ApplicationCommandOptionType.Mentionable, name: 'ping', description: 'role or user to mention on this alert only' },
+      ] },
       { type: S, name: 'explain', description: 'Why the latest event was kept or dropped', options: [hookOption('hook', 'the hook')] },
       { type: S, name: 'replay', description: 'Re-send the forwards that failed', options: [hookOption('id', 'the hook')] },
       {
@@ -90,6 +94,11 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'secret': return [get('hook') ?? '', 'secret', get('value') ?? ''];
     case 'replay': return [get('id') ?? '', 'replay'];
     case 'explain': return [get('hook') ?? '', 'explain'];
+    case 'alert-if': {
+      const rule = (get('rule') ?? '').trim();
+      const words = /^(clear|remove\s+\d+)$/i.test(rule) ? rule.split(/\s+/) : rule ? [rule] : [];
+      return [get('hook') ?? '', 'alert-if', ...words, ...(get('ping') ? ['--ping', get('ping')!] : [])];
+    }
     case 'aggregate': return [get('hook') ?? '', 'aggregate', ...(get('window') ? [get('window')!] : []), ...opt('except', 'except')];
     case 'filter': return [get('hook') ?? '', 'filter', ...(get('terms') ?? '').split(/\s+/).filter(Boolean)];
     case 'docker': return ['docker', get('state') ?? '', ...opt('containers', 'containers'), ...opt('events', 'events')];
@@ -121,7 +130,14 @@ async function command(i: ChatInputCommandInteraction, deps: { makeContext: Cont
   }
   const canManage = i.memberPermissions?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
   const ctx = deps.makeContext({ guildId: i.guildId, channelId: i.channelId, userId: i.user.id, canManage });
-  const raw: CommandResult = await runCommand(interactionArgs(sub, (n) => i.options.getString(n)), ctx);
+  // A mentionable option arrives as an id; the command grammar takes a mention (role or user).
+  const getOption = (n: string) => {
+    if (n !== 'ping') return i.options.getString(n);
+    const m = i.options.getMentionable(n);
+    if (!m) return null;
+    return 'permissions' in m && 'hoist' in m ? `<@&${m.id}>` : `<@${(m as { id: string }).id}>`;
+  };
+  const raw: CommandResult = await runCommand(interactionArgs(sub, getOption), ctx);
   const result: CommandResult = { ...raw, reply: fitToDiscordLimits(raw.reply), ...(raw.secret ? { secret: fitToDiscordLimits(raw.secret) } : {}) };
   if (sub === 'secret') {
     await i.editReply(result.reply as never); // ephemeral: the value never reaches the channel

@@ -28,6 +28,8 @@ export const webhooks = sqliteTable('webhooks', {
   aggregateSeconds: integer('aggregate_seconds').notNull().default(0),
   /** What bypasses the window: `failed` (default: failures are posted at once) or `none`. */
   aggregateExcept: text('aggregate_except').notNull().default('failed'),
+  /** alert-if rules: an expression and who to mention when it becomes true. */
+  alertRules: text('alert_rules', { mode: 'json' }).$type<{ expr: string; ping?: string }[]>().notNull().default([]),
   createdAt: text('created_at').notNull(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 

@@ -1,0 +1,1 @@
+ALTER TABLE `webhooks` ADD `alert_rules` text DEFAULT '[]' NOT NULL;
