@@ -18,7 +18,7 @@ export const USAGE = {
   list: '!hook list',
   delete: '!hook delete <id>',
   off: '!hook <ref> off',
-  test: '!hook test <id>',
+  test: '!hook test <id> [--last]',
   format: '!hook format <ref>[-<event>] "<template>"  |  !hook format <ref>[-<event>] reset',
   custom: '!hook custom [<url>] [--verify github|gitlab|stripe|slack|circleci|standard|hmac|token|none] [--events a,b] [--rate 60]',
   secret: '!hook <ref> secret <value>',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { samplePush, TEST_DELIVERY_PREFIX } from '../src/samples/github-push.js';
 import { sampleDockerDie } from '../src/samples/docker-die.js';
 import type { CommandContext, CommandResult } from './context.js';
+import { explainCommand } from './explain.js';
 import type { Hook } from '../src/store/store.js';
 import { sendForward } from '../src/forward/forwarder.js';
 import { text } from './context.js';
@@ -11,6 +12,8 @@ import { resolveRef } from './resolve-ref.js';
 
 /** `!hook test <id>`: stores a realistic sample event and sends it through the whole pipeline. */
 export async function testCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
+  // `test <id> --last` replays the latest real event through the rules instead (the same as `explain`).
+  if (args.length === 2 && args[1].toLowerCase() === '--last') return explainCommand(args[0], ctx);
   if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
   if (args.length !== 1) return text(MSG.parse('name the hook to test', usage('test', ctx.prefix)));
   const hook = await resolveRef(args[0], ctx);

@@ -112,6 +112,7 @@ describe('!hook <ref> explain', () => {
     expect(r.reply.embeds![0].title).toBe('[acme/api:dev] 2 new commits');
     await store.updateHook('hook_001', { filters: {} });
     expect((await runChatCommand('!hook hook_001 explain', ctx()))!.reply.content).toContain('✅ Kept');
+    expect((await runChatCommand('!hook test hook_001 --last', ctx()))!.reply.content).toContain('✅ Kept');
   });
 
   it('says so when there is no event yet', async () => {
