@@ -5,6 +5,8 @@ import type { DiscordMessage, NormalizedEvent } from '../types.js';
 import { ruleHolds } from './expression.js';
 import { prKey, prsOf, prVariables, reducePr, shaKey, type PrState } from './pr-state.js';
 
+const PR_EVENTS = new Set(['pull_request', 'pull_request_review', 'check_run', 'check_suite', 'status']);
+
 /** The variables of alert-if rules for one event (every root present, so typos are caught when a rule is set). */
 export function alertContext(service: string, event?: NormalizedEvent, payload?: unknown, pr?: PrState): Record<string, unknown> {
   const f = (event?.fields ?? {}) as Record<string, unknown>;
@@ -66,7 +68,9 @@ function alertMessage(rule: { expr: string; ping?: string }, event: NormalizedEv
  * once per transition into true, per subject (a PR, a container, the hook).
  */
 export async function runAlerts(deps: { store: Store; log: Logger }, hook: Hook, ev: StoredEvent): Promise<NewOutboxRow[]> {
-  if (hook.service !== 'github' && !(hook.alertRules?.length)) return [];
+  const tracksPr = hook.service === 'github' && PR_EVENTS.has(ev.eventType);
+  // Without rules, only PR-related GitHub events need work (to keep PR state for rules added later).
+  if (!tracksPr && !(hook.alertRules?.length)) return [];
   let payload: unknown;
   let event: NormalizedEvent;
   try {
