@@ -11,7 +11,7 @@ function describe(h: Hook, ctx: CommandContext, filtered: number): string {
   const last = h.lastDeliveryAt ? `<t:${Math.floor(Date.parse(h.lastDeliveryAt) / 1000)}:R>` : 'never';
   return [
     `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}`,
-    `events: ${h.service === 'github' ? githubEventLabels(h.events) : h.events.join(', ') || 'all'} · filters: ${filters} (${filtered} filtered out today) · template: ${templates} · aggregation: ${h.aggregateSeconds ? `every ${windowLabel(h.aggregateSeconds)}` : 'off'}`,
+    `events: ${h.service === 'github' ? githubEventLabels(h.events) : (h.events.includes('*') ? 'all' : h.events.join(', ')) || 'all'} · filters: ${filters} (${filtered} filtered out today) · template: ${templates} · aggregation: ${h.aggregateSeconds ? `every ${windowLabel(h.aggregateSeconds)}` : 'off'}`,
     `last delivery: ${last} · URL: ${ctx.publicUrl()}/webhook/${h.service}/${h.id}`,
     ...(h.url ? [`forward → ${h.url}: ${h.forwardState === 'disabled' ? '⛔ disabled (410 Gone)' : h.forwardState === 'failing' ? `⚠️ failing — \`${ctx.prefix} ${h.id} replay\`` : '✅ ok'}`] : []),
   ].join('\n');

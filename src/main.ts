@@ -38,8 +38,6 @@ async function main(): Promise<void> {
       log.fatal('Discord rejected DISCORD_TOKEN (401): copy the token again from the developer portal → Bot → Reset Token');
     } else if (e.code === 'EADDRINUSE') {
       log.fatal(`port ${config.PORT} is already in use: set PORT to a free port (0 picks one)`);
-    } else if (/disallowed intents|4014/i.test(e.message)) {
-      log.fatal('Discord refused the Message Content intent (4014): enable it in the developer portal → Bot → Privileged Gateway Intents → Message Content Intent');
     } else {
       log.fatal({ err: e.message }, 'hookbot could not start');
     }

@@ -1,13 +1,11 @@
+import { header } from './verify.js';
+
 type Headers = Record<string, string | string[] | undefined>;
 
 export type Delivery =
   | { ok: true; eventType: string; deliveryId?: string; payload: string }
   | { ok: false; error: string };
 
-function header(headers: Headers, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 

@@ -155,6 +155,19 @@ export function createStore(db: Db): Store {
   const insertForward = (f: NewForward, at: string, eventId?: number) => {
     db.insert(forwards).values({ ...f, eventId: eventId ?? null, createdAt: at }).onConflictDoNothing().run();
   };
+  const completeBatch = (results: EventResult[], at: string) => {
+    db.transaction(() => {
+      for (const r of results) {
+        const done = markProcessedStmt.run({ id: r.eventId, at, outcome: r.outcome });
+        if (done.changes > 0) {
+          insertOutbox(r.messages, at, r.eventId);
+          for (const f of r.forwards ?? []) insertForward(f, at, r.eventId);
+          if (r.digest) db.insert(digestItems).values({ ...r.digest, createdAt: at }).run();
+        }
+      }
+    });
+  };
+
   const markProcessedStmt = db.update(webhookEvents)
     .set({ processed: true, processedAt: sql`${sql.placeholder('at')}`, outcome: sql`${sql.placeholder('outcome')}` })
     .where(and(eq(webhookEvents.id, sql.placeholder('id')), eq(webhookEvents.processed, false))).prepare();
@@ -242,19 +255,10 @@ export function createStore(db: Db): Store {
       return unprocessedStmt.all({ limit });
     },
     async completeEvent(eventId, outcome, messages, at) {
-      return this.completeEvents([{ eventId, outcome, messages }], at);
+      completeBatch([{ eventId, outcome, messages }], at);
     },
     async completeEvents(results, at) {
-      db.transaction(() => {
-        for (const r of results) {
-          const done = markProcessedStmt.run({ id: r.eventId, at, outcome: r.outcome });
-          if (done.changes > 0) {
-            insertOutbox(r.messages, at, r.eventId);
-            for (const f of r.forwards ?? []) insertForward(f, at, r.eventId);
-            if (r.digest) db.insert(digestItems).values({ ...r.digest, createdAt: at }).run();
-          }
-        }
-      });
+      completeBatch(results, at);
     },
     async openDigestWindow(hookId, nowMs) {
       return db.select({ end: sql<number | null>`min(${digestItems.windowEnd})` }).from(digestItems)

@@ -28,6 +28,28 @@ describe('hookbot end to end against the Discord stand-in', () => {
     return /```\n(.+)\n```/.exec(dm.body.content)![1];
   }
 
+  it('creates a hook from chat, DMs the secret, and posts the push', async () => {
+    discord.userSays(IDS.admin, '!hook github on --events push,pr,issues,release,workflow');
+    const setup = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.embeds?.[0]?.title?.includes('hook_001')));
+    const text = JSON.stringify(setup.body);
+    expect(text).toContain('https://hooks.example.test/webhook/github/hook_001');
+    expect(text).toContain('application/json');
+    const dm = await discord.waitFor(() => discord.dms.find((d) => d.userId === IDS.admin));
+    const secret = /```\n(.+)\n```/.exec(dm.body.content)![1];
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(text).not.toContain(secret);
+    expect(started.lines.join('\n')).not.toContain(secret);
+
+    const res = await deliverGithub(`${started.base}/webhook/github/hook_001`, secret, 'push', samplePush('acme/api'));
+    expect(res.status).toBe(202);
+    const posted = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.embeds?.[0]?.title?.includes('acme/api')));
+    const embed = posted.body.embeds[0];
+    expect(embed.title).toBe('[acme/api:main] 2 new commits');
+    expect(JSON.stringify(embed.fields)).toContain('Fix token refresh race (#41)');
+    expect(posted.body.nonce).toMatch(/^hookbot-\d+$/);
+    expect(posted.body.enforce_nonce).toBe(true);
+  });
+
   it('refuses a member without Manage Webhooks; nothing is created', async () => {
     const id = discord.userSays(IDS.member, '!hook github on');
     const r = await reply(id);
