@@ -34,7 +34,7 @@ async function hookbot() {
     store, clock: systemClock, log, metrics,
     // Discord answers a message post in tens of milliseconds; a no-op that answers at once would make the
     // outbox spin on one-event packs, which never happens against the real API.
-    notifier: { post: async () => { await new Promise((r) => setTimeout(r, 30)); return { messageId: String(++n) }; }, dm: async () => {} },
+    notifier: { post: async () => { await new Promise((r) => setTimeout(r, 30)); return { messageId: String(++n) }; }, edit: async () => {}, dm: async () => {} },
   });
   const app = createApp({
     store, onStored: () => { if (mode !== 'ingest-only') pipeline.kick(); }, log, metrics, clock: systemClock, maxBodyBytes: 26214400,

@@ -12,15 +12,15 @@ export function helpText(p: string): string {
     `\`${p} format <ref>[-<event>] "<template>"\` — your own mustache layout. e.g. \`${p} format github-push "📦 {{author}} → {{branch}}"\``,
     `\`${p} format <ref>[-<event>] reset\` — back to the default layout. e.g. \`${p} format github reset\``,
     `\`${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]\` — container and image events. e.g. \`${p} docker on --containers web --events die,oom\``,
-    `\`${p} custom [<url>] [--verify scheme] [--events a,b] [--rate 60]\` — an endpoint for any JSON (schemes: github gitlab stripe slack circleci standard hmac token none); with <url>, events are also forwarded, signed. e.g. \`${p} custom --verify stripe\``,
+    `\`${p} ci on\` — GitLab CI, GitHub Actions, CircleCI and Jenkins pipelines, one URL`,
+    `\`${p} custom [<url>] [--verify scheme] [--events a,b] [--rate 60]\` — an endpoint for any JSON (schemes: github gitlab stripe slack circleci standard hmac token none); <url> also forwards, signed. e.g. \`${p} custom --verify stripe\``,
     `\`${p} <ref> filter key=value …\` / \`filter clear\` — only matching events (AND-ed; \`!=\`, \`a,b\`, \`release/*\`). e.g. \`${p} github filter branch=main\``,
-    `\`${p} <ref> aggregate 5m\` / \`aggregate off\` — one digest per window (30s–24h); failures still post at once. e.g. \`${p} github aggregate 15m\``,
+    `\`${p} <ref> aggregate 5m\` / \`aggregate off\` — one digest per window (30s–24h). e.g. \`${p} github aggregate 15m\``,
     `\`${p} <ref> alert-if "<expr>" [--ping @role]\` — an extra alert when a rule becomes true. e.g. \`${p} github alert-if "pr.status == 'approved' and pr.reviews >= 2" --ping @devops\``,
     `\`${p} <ref> explain\` — why the latest event was kept or dropped`,
     `\`${p} <ref> secret <value>\` — set a provider-issued secret (the message is deleted). e.g. \`${p} hook_002 secret whsec_…\``,
     `\`${p} <id> replay\` — re-send the forwards that failed. e.g. \`${p} hook_002 replay\``,
     `\`${p} help\` — this list`,
-    'Coming later: `ci on`.',
   ].join('\n');
 }
 

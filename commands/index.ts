@@ -10,6 +10,7 @@ import { offCommand } from './off.js';
 import { testCommand } from './test.js';
 import { customCommand } from './custom.js';
 import { dockerCommand } from './docker.js';
+import { ciCommand } from './ci.js';
 import { secretCommand } from './secret.js';
 import { replayCommand } from './replay.js';
 import { filterCommand } from './filter.js';
@@ -32,10 +33,9 @@ const VERBS: Record<string, Verb> = {
   format: formatCommand,
   custom: customCommand,
   docker: dockerCommand,
+  ci: ciCommand,
 };
 
-/** Verbs of the contract that later versions implement. */
-const LATER = new Set(['ci']);
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
@@ -45,7 +45,6 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   // `!hook <ref> <action>` first: a service name is also a ref (`!hook github filter …`).
   const REF_ACTIONS = new Set(['off', 'secret', 'replay', 'filter', 'aggregate', 'alert-if', 'explain']);
   if (VERBS[verb] && !(rest[0] && REF_ACTIONS.has(rest[0].toLowerCase()) && verb !== 'delete' && verb !== 'test')) return VERBS[verb](rest, ctx);
-  if (LATER.has(verb)) return text(MSG.notYet(`${ctx.prefix} ${verb}`));
   // `!hook <ref> <action> …`
   const action = rest[0]?.toLowerCase();
   if (action === 'off') return offCommand(first, ctx);
@@ -55,7 +54,6 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (action === 'explain') return explainCommand(first, ctx);
   if (action === 'aggregate') return aggregateCommand(first, rest.slice(1), ctx);
   if (action === 'alert-if') return alertIfCommand(first, rest.slice(1), ctx);
-  if (action && LATER.has(action)) return text(MSG.notYet(`${ctx.prefix} <ref> ${action}`));
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }
 

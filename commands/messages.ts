@@ -24,6 +24,7 @@ export const USAGE = {
   secret: '!hook <ref> secret <value>',
   docker: '!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  !hook docker off',
   replay: '!hook <id> replay',
+  ci: '!hook ci on  |  !hook ci off',
   alertIf: '!hook <ref> alert-if "<expr>" [--ping @role]  |  alert-if clear  |  alert-if remove <n>',
   aggregate: '!hook <ref> aggregate 5m [--except failed|none]  |  !hook <ref> aggregate off',
   filter: '!hook <ref> filter key=value [key!=value …]  |  !hook <ref> filter clear',

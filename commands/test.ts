@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { samplePush, TEST_DELIVERY_PREFIX } from '../src/samples/github-push.js';
 import { sampleDockerDie } from '../src/samples/docker-die.js';
+import { sampleGitlabPipeline } from '../src/samples/gitlab-pipeline.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { explainCommand } from './explain.js';
 import type { Hook } from '../src/store/store.js';
@@ -18,10 +19,18 @@ export async function testCommand(args: string[], ctx: CommandContext): Promise<
   if (args.length !== 1) return text(MSG.parse('name the hook to test', usage('test', ctx.prefix)));
   const hook = await resolveRef(args[0], ctx);
   if (!hook) return text(MSG.unknownHook(args[0], ctx.prefix));
-  if (!['github', 'custom', 'docker'].includes(hook.service)) return text(MSG.notYet(`test for ${hook.service} hooks`));
+  if (!['github', 'custom', 'docker', 'ci'].includes(hook.service)) return text(MSG.notYet(`test for ${hook.service} hooks`));
   if (!hook.enabled) return text(`Hook **${hook.id}** is off; turn it on with \`${ctx.prefix} ${hook.service} on\` first.`);
   const at = new Date(ctx.clock.now()).toISOString();
   if (hook.service === 'custom') return testCustom(hook, at, ctx);
+  if (hook.service === 'ci') {
+    await ctx.store.insertEvent({
+      hookId: hook.id, deliveryId: `${TEST_DELIVERY_PREFIX}${randomUUID()}`, eventType: 'Pipeline Hook',
+      payload: JSON.stringify(sampleGitlabPipeline(Date.parse(at))), receivedAt: at,
+    });
+    ctx.kick();
+    return text(`🧪 Sent a sample failed GitLab pipeline through **${hook.id}**; it will appear in <#${hook.channelId}>.`);
+  }
   if (hook.service === 'docker') {
     await ctx.store.insertEvent({
       hookId: hook.id, deliveryId: `${TEST_DELIVERY_PREFIX}${randomUUID()}`, eventType: 'container.die',

@@ -73,6 +73,19 @@ export function fieldsFor(e: NormalizedEvent): Field[] {
       return Object.entries(e.fields).filter(([k, v]) => !skip.has(k) && v !== null && v !== '')
         .slice(0, 24).map(([k, v]) => ({ name: k, value: String(v), inline: String(v).length <= 40 }));
     }
+    case 'ci.pipeline': case 'ci.job':
+      return [
+        ...f('Project', e.fields.project as string), ...f('Branch', e.branch), ...f('Stage', e.fields.stage as string | null),
+        ...f('Job', e.fields.job as string | null), ...f('Status', e.fields.status as string),
+        ...f('Reason', e.fields.failure_reason as string | null), ...f('Duration', e.fields.duration as string | null),
+        ...f('Commit', e.fields.commit as string | null), ...f('Triggered by', e.fields.triggered_by as string | null),
+      ];
+    case 'ci.push': case 'ci.tag': case 'ci.merge_request': case 'ci.release': case 'ci.other':
+      return [
+        ...f('Project', e.fields.project as string), ...f('Branch', e.kind === 'ci.push' ? e.branch : null),
+        ...f('Tag', e.fields.tag as string | undefined), ...f('Target', e.fields.target_branch as string | undefined),
+        ...f('Source', e.fields.source_branch as string | undefined), ...f('Commit', e.fields.commit as string | undefined),
+      ];
     default:
       return [...f('Event', e.action ? `${e.event}.${e.action}` : e.event), ...f('Repository', e.repo), ...f('Sender', e.actor?.name)];
   }

@@ -2,6 +2,7 @@ import type { NormalizedEvent } from '../src/types.js';
 import { ParseError, parseGithub } from './github.js';
 import { parseCustom } from './custom.js';
 import { parseDocker } from './docker.js';
+import { parseCi } from './ci.js';
 
 export { ParseError };
 
@@ -11,6 +12,7 @@ export function parseDelivery(service: string, eventType: string, payload: unkno
     case 'github': return parseGithub(eventType, payload, receivedAt);
     case 'custom': return parseCustom(eventType, payload, receivedAt, scheme);
     case 'docker': return parseDocker(payload, receivedAt);
+    case 'ci': return parseCi(eventType, payload, receivedAt);
     default: throw new ParseError(`no parser for service ${service}`);
   }
 }

@@ -27,7 +27,7 @@ export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: Normalized
     return { keep: false, reason: `repository ${event.repo ?? '(none)'} is not ${repo}` };
   }
   // Bot accounts (dependabot[bot], renovate[bot]…) are noise most teams filter by hand: dropped unless asked for.
-  if (event.source === 'github' && /\[bot\]$/i.test(event.actor?.name ?? '') && hook.filters?.bots !== 'include') {
+  if (event.source === 'github' && !event.kind.startsWith('ci.') && /\[bot\]$/i.test(event.actor?.name ?? '') && hook.filters?.bots !== 'include') {
     return { keep: false, reason: `sender ${event.actor!.name} is a bot (\`filter bots=include\` keeps bots)` };
   }
   for (const [key, stored] of Object.entries(hook.filters ?? {})) {

@@ -10,6 +10,7 @@ export const FILTER_KEYS: Record<string, string[] | null> = {
   github: [...COMMON, 'bots', 'author', 'pusher', 'ref_type', 'forced', 'commit_count', 'state', 'merged', 'draft', 'base', 'head',
     'labels', 'label', 'number', 'workflow', 'conclusion', 'tag', 'prerelease'],
   docker: [...COMMON, 'container', 'image', 'compose_project', 'compose_service', 'exit_code', 'oom', 'health', 'containers'],
+  ci: [...COMMON, 'platform', 'project', 'stage', 'job', 'transition', 'triggered_by', 'failure_reason', 'pipeline_id', 'commit'],
   custom: null,
 };
 
@@ -35,7 +36,9 @@ function globToRegExp(glob: string): RegExp {
 /** A field of the event by filter key: normalized top-level fields first, then kind-specific ones. */
 export function fieldOf(event: NormalizedEvent, key: string): string | undefined {
   const top: Record<string, unknown> = {
-    event: event.event, action: event.action, repo: event.repo, branch: event.branch, status: event.status,
+    event: event.event, action: event.action, repo: event.repo, branch: event.branch,
+    // CI events say `passed`/`failed`/…; `success`/`failure` (the colour) match too, see matchStored.
+    status: event.kind.startsWith('ci.') ? (event.fields as Record<string, unknown>).status ?? event.status : event.status,
     actor: event.actor?.name, kind: event.kind, source: event.source,
   };
   const v = key in top && top[key] !== undefined ? top[key] : (event.fields as Record<string, unknown>)[key];
@@ -47,6 +50,7 @@ export function matchStored(event: NormalizedEvent, key: string, stored: string)
   const op = stored.startsWith('!=') ? '!=' : '=';
   const value = stored.replace(/^!?=/, '');
   const actual = fieldOf(event, key);
-  const hit = actual !== undefined && value.split(',').some((alt) => globToRegExp(alt.trim()).test(actual));
+  const candidates = [actual, key === 'status' ? event.status : undefined].filter((v): v is string => v !== undefined);
+  const hit = value.split(',').some((alt) => candidates.some((c) => globToRegExp(alt.trim()).test(c)));
   return op === '=' ? hit : !hit;
 }

@@ -12,6 +12,7 @@ export function createMetrics() {
       labelNames: ['service', 'status'] as const, registers: [registry],
     }),
     messagesSent: new Counter({ name: 'hookbot_messages_sent_total', help: 'Messages posted to Discord', registers: [registry] }),
+    messagesEdited: new Counter({ name: 'hookbot_messages_edited_total', help: 'Live messages (CI runs) edited in Discord', registers: [registry] }),
     eventsPosted: new Counter({
       name: 'hookbot_events_posted_total', help: 'Queued messages delivered (several may share one Discord message)', registers: [registry],
     }),

@@ -74,7 +74,32 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
     return { body: packed.body, members: packed.count };
   }
 
+  /** Edits the message another row posted (a CI run's live message). Edits never mark a hook failing. */
+  async function editRow(row: OutboxRow): Promise<void> {
+    const target = await store.getOutbox(row.editOf!);
+    if (!target?.messageId || target.state !== 'sent') {
+      await store.markFailed(row.id, 'the message to edit was never posted');
+      return;
+    }
+    try {
+      await notifier.edit(row.channelId, target.messageId, row.body as DiscordMessage);
+      await store.markSent(row.id, target.messageId, new Date(clock.now()).toISOString());
+      metrics.messagesEdited.inc();
+    } catch (e) {
+      const err = e instanceof DeliveryError ? e : new DeliveryError((e as Error).message, true);
+      const attempts = row.attempts + 1;
+      if (err.retryable && attempts < MAX_ATTEMPTS) {
+        metrics.retries.inc();
+        await store.markRetry(row.id, attempts, clock.now() + backoffMs(attempts), err.message);
+        return;
+      }
+      log.warn({ outboxId: row.id, status: err.status, err: err.message }, 'Discord message edit failed; the next update or the outcome message says it');
+      await store.markFailed(row.id, err.message);
+    }
+  }
+
   async function postRow(row: OutboxRow): Promise<void> {
+    if (row.editOf !== null) return editRow(row);
     try {
       const { body, members } = await messageFor(row);
       const { messageId, rateLimit } = await notifier.post(row.channelId, body, nonceFor(row.id));

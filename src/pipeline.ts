@@ -13,6 +13,7 @@ import type { EventResult, Hook, NewOutboxRow, Store, StoredEvent } from './stor
 import { createForwarder, type Forwarder } from './forward/forwarder.js';
 import type { UrlPolicy } from './forward/url-policy.js';
 import type { NormalizedEvent } from './types.js';
+import { newCiBatchState, tellCiStory, type CiBatchState } from './ci/story.js';
 
 const BATCH = 100;
 const KICK_DELAY_MS = 5;
@@ -75,29 +76,47 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   type Result = EventResult;
 
-  /** Parse, decide, format: pure work, no writes. */
-  function processEvent(ev: StoredEvent, hook: Hook | undefined, targets: Hook[], windowEnd?: number): Result {
+  /** Parse, decide, format: no writes (CI runs read their state, changed state is saved with the batch). */
+  async function processEvent(ev: StoredEvent, hook: Hook | undefined, targets: Hook[], windowEnd: number | undefined, ciBatch: CiBatchState): Promise<Result> {
     const done = (outcome: string, messages: NewOutboxRow[] = []) => ({ eventId: ev.id, outcome, messages });
     if (!hook || !hook.enabled) return done('dropped: hook removed or disabled');
     try {
       const payload: unknown = JSON.parse(ev.payload);
-      const event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
-      const decision = decide(hook, event, { test: ev.deliveryId.startsWith(TEST_DELIVERY_PREFIX) });
-      if (!decision.keep) return done(`filtered: ${decision.reason}`);
+      const test = ev.deliveryId.startsWith(TEST_DELIVERY_PREFIX);
+      let event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
+      let ciBody: DiscordMessage | undefined;
+      let pre: Pick<Result, 'messages' | 'ci'> & { notes: string[] } = { messages: [], notes: [] };
+      const digesting = hook.aggregateSeconds > 0 && windowEnd !== undefined && !test;
+      if (hook.service === 'ci' && 'ci' in event && event.ci) {
+        // Pipelines and jobs are told as one story per run; only its outcome goes on like an ordinary event.
+        const story = await tellCiStory(store, hook, event, ciBatch, { test, digesting });
+        pre = { messages: story.messages, ci: story.ci, notes: story.notes };
+        if (!story.final) {
+          return { ...done(pre.notes.join('; ') || 'run updated, nothing to post', pre.messages), ci: pre.ci };
+        }
+        event = story.final.view;
+        ciBody = story.final.body;
+      }
+      const withPre = (r: Result): Result => ({
+        ...r, messages: [...pre.messages, ...r.messages], ci: pre.ci,
+        outcome: pre.notes.length ? `${r.outcome} (${pre.notes.join('; ')})` : r.outcome,
+      });
+      const decision = decide(hook, event, { test });
+      if (!decision.keep) return withPre(done(`filtered: ${decision.reason}`));
       const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
-      const body = formatEvent(event, template, payload);
+      const body = ciBody && !template ? ciBody : formatEvent(event, template, payload);
       const line = formatLine(event, template, payload);
       const forwards = targets.filter((t) => t.url && t.enabled && t.forwardState !== 'disabled' && wantsForward(t, event))
         .map((t) => ({ hookId: t.id, url: t.url!, messageId: `msg_${ev.id}_${t.id}`, body: forwardBody(ev.id, hook, event, payload) }));
       // In a digest window, the event waits for the digest; failures bypass it unless told otherwise.
       const bypass = hook.aggregateExcept !== 'none' && event.status === 'failure';
-      if (hook.aggregateSeconds > 0 && windowEnd !== undefined && !bypass && !ev.deliveryId.startsWith(TEST_DELIVERY_PREFIX)) {
-        return {
-          ...done(`aggregated: digest at ${new Date(windowEnd).toISOString()}`), forwards,
-          digest: { hookId: hook.id, windowEnd, windowSeconds: hook.aggregateSeconds, item: { ...digestItem(event) } },
-        };
+      if (digesting && !bypass) {
+        return withPre({
+          ...done(`aggregated: digest at ${new Date(windowEnd!).toISOString()}`), forwards,
+          digest: { hookId: hook.id, windowEnd: windowEnd!, windowSeconds: hook.aggregateSeconds, item: { ...digestItem(event) } },
+        });
       }
-      return { ...done('posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }]), forwards };
+      return withPre({ ...done('posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...body }, line }]), forwards });
     } catch (err) {
       const why = err instanceof ParseError ? err.message : `unexpected: ${(err as Error).message}`;
       log.warn({ eventId: ev.id, hookId: ev.hookId, err: why }, 'event could not be processed');
@@ -114,6 +133,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const targets = new Map<string, Hook[]>();
       const windows = new Map<string, number>();
       const results: Result[] = [];
+      const ciBatch = newCiBatchState();
       for (const ev of batch) {
         if (!hooks.has(ev.hookId)) hooks.set(ev.hookId, await store.getHook(ev.hookId));
         const hook = hooks.get(ev.hookId);
@@ -125,7 +145,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           if (!windows.has(hook.id)) windows.set(hook.id, (await store.openDigestWindow(hook.id, clock.now())) ?? clock.now() + hook.aggregateSeconds * 1000);
           windowEnd = windows.get(hook.id);
         }
-        const result = processEvent(ev, hook, hook ? targets.get(hook.channelId)! : [], windowEnd);
+        const result = await processEvent(ev, hook, hook ? targets.get(hook.channelId)! : [], windowEnd, ciBatch);
         // alert-if sees every event of the hook (also ones its filters drop), and alerts never wait for a digest.
         if (hook?.enabled) result.messages = [...result.messages, ...(await runAlerts({ store, log }, hook, ev))];
         results.push(result);

@@ -10,6 +10,8 @@ export interface PostResult {
 export interface Notifier {
   /** Posts `body` to a channel; `nonce` makes a retried post return the first message instead of a duplicate. */
   post(channelId: string, body: DiscordMessage, nonce: string): Promise<PostResult>;
+  /** Replaces a posted message's content and embeds (no notification). */
+  edit(channelId: string, messageId: string, body: DiscordMessage): Promise<void>;
   /** Sends a direct message to a user. */
   dm(userId: string, body: DiscordMessage): Promise<void>;
 }

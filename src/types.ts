@@ -5,6 +5,12 @@
  */
 export type EventSource = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'docker' | 'custom';
 
+/** A CI platform a `ci` hook understands. */
+export type CiPlatform = 'gitlab' | 'github' | 'circleci' | 'jenkins';
+
+/** Pipeline and job states, the same words for every platform. */
+export type CiStatus = 'created' | 'pending' | 'running' | 'passed' | 'failed' | 'canceled' | 'skipped' | 'manual';
+
 /** Drives the embed colour and the alert wording. */
 export type EventStatus = 'success' | 'failure' | 'warning' | 'info' | 'neutral' | 'merged';
 
@@ -123,6 +129,56 @@ export type DockerNormalizedEvent = BaseEvent<
   Record<string, FieldValue>
 >;
 
+/** One job of a pipeline (a GitLab job, a GitHub Actions job, a CircleCI job, a Jenkins stage). */
+export interface CiJob {
+  id: string;
+  name: string;
+  /** GitLab's stage; platforms without stages use the job's name. */
+  stage: string;
+  status: CiStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  allowFailure: boolean;
+  failureReason: string | null;
+  /** The job's log. */
+  url: string | null;
+}
+
+/** What a CI pipeline or job event says about its run; the tracker (src/ci) folds these into one story per run. */
+export interface CiInfo {
+  platform: CiPlatform;
+  level: 'pipeline' | 'job';
+  /** Identifies the run across its events: `<platform>:<project>:<pipeline id>`. */
+  runKey: string;
+  runId: string;
+  /** The number users see (`#123`), when it differs from the id. */
+  runNumber: string | null;
+  name: string | null;
+  project: string;
+  projectUrl: string | null;
+  branch: string | null;
+  commit: string | null;
+  commitMessage: string | null;
+  triggeredBy: string | null;
+  url: string | null;
+  /** The pipeline's status (pipeline level) or the job's (job level). */
+  status: CiStatus;
+  /** Stage order when the platform says it (GitLab `stages`). */
+  stages: string[];
+  /** Pipeline level: every job the payload lists (GitLab `builds`); job level: the one job. */
+  jobs: CiJob[];
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+}
+
+/** A CI hook's event: pipelines and jobs (with `ci`), and the other GitLab events a project hook sends. */
+export type CiEvent = BaseEvent<
+  'ci.pipeline' | 'ci.job' | 'ci.push' | 'ci.merge_request' | 'ci.tag' | 'ci.release' | 'ci.other',
+  Record<string, FieldValue>
+> & { ci?: CiInfo };
+
 export type NormalizedEvent =
   | GithubPushEvent
   | GithubPullRequestEvent
@@ -133,7 +189,8 @@ export type NormalizedEvent =
   | GithubPingEvent
   | GithubGenericEvent
   | CustomEvent
-  | DockerNormalizedEvent;
+  | DockerNormalizedEvent
+  | CiEvent;
 
 /** A Discord embed as the API takes it (only the parts hookbot uses). */
 export interface DiscordEmbed {
@@ -152,4 +209,6 @@ export interface DiscordMessage {
   content?: string;
   embeds?: DiscordEmbed[];
   allowed_mentions?: { parse: string[]; roles?: string[]; users?: string[] };
+  /** Message flags; 4096 = SUPPRESS_NOTIFICATIONS (a quiet message). */
+  flags?: number;
 }

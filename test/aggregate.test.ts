@@ -74,7 +74,7 @@ describe('aggregation windows', () => {
   const posted: DiscordMessage[] = [];
   const build = () => createPipeline({
     store, clock: { now: () => now }, log: createTestLogger().log, metrics: createMetrics(),
-    notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, dm: async () => {} },
+    notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, edit: async () => {}, dm: async () => {} },
   });
   const ctx = (): CommandContext => ({
     guildId: '100000000000000001', channelId: '100000000000000002', userId: 'u', canManage: true, prefix: '!hook',

@@ -54,7 +54,7 @@ describe('alert-if on a realistic pull request', () => {
     await githubHook(store);
     pipeline = createPipeline({
       store, clock: { now: () => Date.parse(AT) }, log: createTestLogger().log, metrics: createMetrics(),
-      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, dm: async () => {} },
+      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, edit: async () => {}, dm: async () => {} },
     });
     expect(await say(`!hook github alert-if "pr.status == 'approved' and pr.reviews >= 2 and pr.checks == 'passed'" --ping ${ROLE}`)).toContain('alerts when');
   });
@@ -126,7 +126,7 @@ describe('alert-if on custom JSON', () => {
     });
     const pipeline = createPipeline({
       store, clock: { now: () => Date.parse(AT) }, log: createTestLogger().log, metrics: createMetrics(),
-      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: '1' }; }, dm: async () => {} },
+      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: '1' }; }, edit: async () => {}, dm: async () => {} },
     });
     let n = 0;
     for (const cpu of [50, 95, 97, 40, 99]) {

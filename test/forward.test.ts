@@ -63,7 +63,7 @@ describe('outgoing forwards', () => {
 
   const build = () => createPipeline({
     store, clock: { now: () => now }, log: createTestLogger().log, metrics: createMetrics(), forwardTimeoutMs: 300,
-    notifier: { post: async (_c, body) => { notices.push(String(body.content ?? body.embeds?.[0]?.title)); return { messageId: '1' }; }, dm: async () => {} },
+    notifier: { post: async (_c, body) => { notices.push(String(body.content ?? body.embeds?.[0]?.title)); return { messageId: '1' }; }, edit: async () => {}, dm: async () => {} },
   });
 
   beforeEach(async () => {

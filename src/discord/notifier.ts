@@ -42,6 +42,14 @@ export function createRestNotifier(rest: REST): Notifier {
         throw toDeliveryError(err);
       }
     },
+    async edit(channelId, messageId, body) {
+      try {
+        const { flags: _flags, ...edit } = body; // only SUPPRESS_EMBEDS may change on an edit
+        await rest.patch(Routes.channelMessage(channelId, messageId), { body: edit });
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    },
     async dm(userId, body: DiscordMessage) {
       try {
         const channel = await rest.post(Routes.userChannels(), { body: { recipient_id: userId } }) as { id: string };

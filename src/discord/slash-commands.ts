@@ -29,6 +29,11 @@ export function buildSlashCommands() {
           { type: STR, name: 'repo', description: 'only this repository (owner/name)' },
         ],
       },
+      {
+        type: S, name: 'ci', description: 'CI pipelines (GitLab CI, GitHub Actions, CircleCI, Jenkins) in this channel', options: [
+          { type: STR, name: 'state', description: 'on or off', required: true, choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
+        ],
+      },
       { type: S, name: 'list', description: 'Hooks of this server: status, events, last delivery' },
       { type: S, name: 'delete', description: 'Remove a hook (its URL then answers 404)', options: [hookOption('id', 'the hook to delete')] },
       { type: S, name: 'off', description: 'Pause a hook (its URL answers 404 until turned on again)', options: [hookOption('hook', 'the hook to pause')] },
@@ -86,6 +91,7 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
   };
   switch (sub) {
     case 'github': return ['github', get('state') ?? '', ...opt('events', 'events'), ...opt('repo', 'repo')];
+    case 'ci': return ['ci', get('state') ?? ''];
     case 'delete': return ['delete', get('id') ?? ''];
     case 'test': return ['test', get('id') ?? ''];
     case 'off': return [get('hook') ?? '', 'off'];
@@ -107,7 +113,7 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
 }
 
 /** Sub-commands whose answer may carry a secret: their whole reply is ephemeral. */
-const MAY_HAVE_SECRET = new Set(['github', 'custom', 'secret']);
+const MAY_HAVE_SECRET = new Set(['github', 'ci', 'custom', 'secret']);
 
 async function autocomplete(i: AutocompleteInteraction, store: Store): Promise<void> {
   const typed = String(i.options.getFocused()).toLowerCase();

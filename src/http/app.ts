@@ -63,7 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
         return answer(res, hook.service, 429, { error: `over this hook's limit of ${hook.rateLimit} deliveries per minute` });
       }
     }
-    const bad = hook.secret ? await verifyDelivery(hook, raw, req.headers, deps.clock.now())
+    const queryToken = hook.service === 'ci' && typeof req.query.token === 'string' ? req.query.token : undefined;
+    const bad = hook.secret ? await verifyDelivery(hook, raw, req.headers, deps.clock.now(), queryToken)
       : hook.verify === 'none' ? null : 'this hook has no secret yet: set it with !hook <id> secret <value>';
     if (bad) {
       log.warn({ hookId: hook.id, reason: bad }, 'delivery rejected: bad signature');

@@ -56,6 +56,25 @@ function eventTypeOf(headers: Headers, body: Record<string, any>): string {
     ?? str(typeof body.event === 'string' ? body.event : undefined) ?? str(body.command) ?? 'event';
 }
 
+/**
+ * A CI delivery's event and id. Jenkins sends neither header: the notification's own job, build number and phase
+ * (or the pipeline's project, build, stage and status) identify it, so a resent notification is recognised.
+ */
+function ciDelivery(headers: Headers, body: Record<string, any>): { eventType: string; deliveryId?: string } {
+  const eventType = header(headers, 'x-gitlab-event') ?? header(headers, 'x-github-event') ?? header(headers, 'circleci-event-type')
+    ?? (typeof body.type === 'string' && body.webhook ? body.type : undefined) ?? 'jenkins';
+  const explicit = header(headers, 'idempotency-key') ?? header(headers, 'x-gitlab-event-uuid') ?? header(headers, 'x-github-delivery')
+    ?? header(headers, 'x-request-id') ?? header(headers, 'x-delivery-id');
+  if (explicit) return { eventType, deliveryId: explicit };
+  if (eventType !== 'jenkins') return { eventType, deliveryId: str(body.id) };
+  const b = body.build && typeof body.build === 'object' ? body.build : undefined;
+  const id = b ? ['jenkins', body.name, b.number, b.phase, b.status].map((x) => String(x ?? '')).join(':')
+    : body.project !== undefined || body.job !== undefined
+      ? ['jenkins', body.project ?? body.job, body.build ?? body.build_number ?? body.number, body.stage ?? '', body.status].map((x) => String(x ?? '')).join(':')
+      : undefined;
+  return { eventType, deliveryId: id };
+}
+
 /** Reads a verified delivery: its JSON payload, event type and delivery id. */
 export function readDelivery(service: string, raw: Buffer, headers: Headers): Delivery {
   const body = readBody(raw, headers);
@@ -65,5 +84,6 @@ export function readDelivery(service: string, raw: Buffer, headers: Headers): De
     if (!eventType) return { ok: false, error: 'missing X-GitHub-Event header' };
     return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: body.json };
   }
+  if (service === 'ci') return { ok: true, ...ciDelivery(headers, body.value), payload: body.json };
   return { ok: true, eventType: eventTypeOf(headers, body.value), deliveryId: deliveryIdOf(headers, body.value), payload: body.json };
 }

@@ -7,6 +7,8 @@ type Headers = Record<string, string | string[] | undefined>;
 
 /** Signature schemes a hook can require (the contract's `--verify` values). */
 export const SCHEMES = ['github', 'gitlab', 'stripe', 'slack', 'circleci', 'standard', 'hmac', 'token', 'none'] as const;
+/** `ci` hooks pick one of these by the sender: GitLab, GitHub, CircleCI, else Jenkins/scripts (token). */
+export type CiScheme = 'gitlab' | 'github' | 'circleci' | 'token';
 export type Scheme = (typeof SCHEMES)[number];
 
 /** Providers sign with timestamps; older or newer than this is refused (replay protection). */
@@ -28,6 +30,14 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ab, bb);
 }
 
+/** Which scheme a `ci` delivery is signed with, from the sender's own headers. */
+export function ciSchemeOf(headers: Headers): CiScheme {
+  if (header(headers, 'x-gitlab-event')) return 'gitlab';
+  if (header(headers, 'x-github-event')) return 'github';
+  if (header(headers, 'circleci-event-type') || header(headers, 'circleci-signature')) return 'circleci';
+  return 'token';
+}
+
 const hmacHex = (secret: string, data: Buffer | string) => createHmac('sha256', secret).update(data).digest('hex');
 
 function stale(ts: number, nowMs: number): boolean {
@@ -39,9 +49,17 @@ function stale(ts: number, nowMs: number): boolean {
  * @returns null when valid, else why it is not (for the 401 answer; never includes the secret)
  */
 export async function verifyDelivery(
-  hook: Pick<Hook, 'verify' | 'secret'>, raw: Buffer, headers: Headers, nowMs: number = Date.now(),
+  hook: Pick<Hook, 'verify' | 'secret'>, raw: Buffer, headers: Headers, nowMs: number = Date.now(), queryToken?: string,
 ): Promise<string | null> {
   const secret = hook.secret;
+  if (hook.verify === 'ci') {
+    const scheme = ciSchemeOf(headers);
+    // The Jenkins Notification plugin cannot send headers: its token may come in the URL (`?token=`).
+    if (scheme === 'token' && queryToken !== undefined && !header(headers, 'x-hook-token') && !header(headers, 'authorization')) {
+      return safeEqual(queryToken, secret) ? null : 'token does not match';
+    }
+    return verifyDelivery({ verify: scheme, secret }, raw, headers, nowMs);
+  }
   switch (hook.verify as Scheme) {
     case 'github': {
       // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries

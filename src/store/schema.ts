@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /** One hook: a channel's subscription to a source. */
 export const webhooks = sqliteTable('webhooks', {
@@ -66,6 +66,8 @@ export const outbox = sqliteTable('outbox', {
   /** The combined message of a pack, kept on its head row so a retry sends exactly the same message. */
   packBody: text('pack_body', { mode: 'json' }).$type<Record<string, unknown>>(),
   messageId: text('message_id'),
+  /** An edit of the message another row posted (a CI run's live message), instead of a new message. */
+  editOf: integer('edit_of'),
   lastError: text('last_error'),
   createdAt: text('created_at').notNull(),
   sentAt: text('sent_at'),
@@ -104,3 +106,21 @@ export const digestItems = sqliteTable('digest_items', {
   item: text('item', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: text('created_at').notNull(),
 }, (t) => [index('digest_items_window').on(t.windowEnd)]);
+
+/** CI runs being told as a story: the run folded from its events, and the outbox row of its live message. */
+export const ciRuns = sqliteTable('ci_runs', {
+  hookId: text('hook_id').notNull(),
+  runKey: text('run_key').notNull(),
+  state: text('state', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  liveOutboxId: integer('live_outbox_id'),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.runKey] }), index('ci_runs_updated').on(t.updatedAt)]);
+
+/** The last finished result per hook, platform, project and branch: for broken / still failing / fixed. */
+export const ciBranches = sqliteTable('ci_branches', {
+  hookId: text('hook_id').notNull(),
+  branchKey: text('branch_key').notNull(),
+  result: text('result').notNull(), // passed | failed
+  streak: integer('streak').notNull().default(0),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.branchKey] })]);

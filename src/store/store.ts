@@ -1,16 +1,25 @@
 import { and, asc, desc, eq, gt, gte, isNull, like, lt, lte, ne, notLike, or, sql, inArray, count } from 'drizzle-orm';
 import type { Db } from './open-database.js';
-import { digestItems, forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
+import { ciBranches, ciRuns, digestItems, forwards, meta, outbox, webhookEvents, webhooks } from './schema.js';
 
 export type Hook = typeof webhooks.$inferSelect;
 export type NewHook = Omit<typeof webhooks.$inferInsert, 'id'>;
 export type StoredEvent = typeof webhookEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
-export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & { hookId?: string | null; line?: string | null };
+export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & {
+  hookId?: string | null;
+  line?: string | null;
+  /** For CI runs (with EventResult.ci): `live` becomes the run's live message; `edit` edits it. */
+  ci?: 'live' | 'edit';
+};
+/** A CI run's new state, saved with the event that changed it; and its branch's result when the run finished. */
+export type CiUpdate = { hookId: string; runKey: string; state: Record<string, unknown>; branch?: { key: string; result: string; streak: number } };
 export type ForwardRow = typeof forwards.$inferSelect;
 export type NewForward = Pick<ForwardRow, 'hookId' | 'messageId' | 'url' | 'body'>;
 export type NewDigestItem = { hookId: string; windowEnd: number; windowSeconds: number; item: Record<string, unknown> };
-export type EventResult = { eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[]; digest?: NewDigestItem };
+export type EventResult = {
+  eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[]; digest?: NewDigestItem; ci?: CiUpdate;
+};
 
 /**
  * Everything hookbot keeps, behind repository functions. Async on purpose: a PostgreSQL backend
@@ -78,6 +87,10 @@ export interface Store {
   markRetry(id: number, attempts: number, nextAttemptAt: number, error: string): Promise<void>;
   markFailed(id: number, error: string): Promise<void>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
+  /** A CI run's state (as the tracker left it). */
+  getCiRun(hookId: string, runKey: string): Promise<Record<string, unknown> | undefined>;
+  /** The last finished result of a branch (`<platform>:<project>:<branch>`). */
+  getCiBranch(hookId: string, branchKey: string): Promise<{ result: string; streak: number } | undefined>;
   queueDepth(): Promise<number>;
   /**
    * Deletes processed events received before `before`, then the oldest processed ones beyond `maxEvents`;
@@ -142,14 +155,37 @@ export function createStore(db: Db): Store {
 
   const insertOutboxStmt = db.insert(outbox).values({
     eventId: sql.placeholder('eventId'), hookId: sql.placeholder('hookId'), channelId: sql.placeholder('channelId'),
-    body: sql`${sql.placeholder('body')}`, line: sql.placeholder('line'), createdAt: sql.placeholder('createdAt'),
+    body: sql`${sql.placeholder('body')}`, line: sql.placeholder('line'), editOf: sql.placeholder('editOf'),
+    createdAt: sql.placeholder('createdAt'),
   }).prepare();
-  const insertOutbox = (messages: NewOutboxRow[], at: string, eventId?: number) => {
+  const insertOutbox = (messages: NewOutboxRow[], at: string, eventId?: number, ci?: CiUpdate) => {
     for (const m of messages) {
-      insertOutboxStmt.run({
+      let editOf: number | null = null;
+      if (m.ci === 'edit' && ci) {
+        editOf = db.select({ id: ciRuns.liveOutboxId }).from(ciRuns)
+          .where(and(eq(ciRuns.hookId, ci.hookId), eq(ciRuns.runKey, ci.runKey))).get()?.id ?? null;
+        if (editOf === null) continue; // its live message was never queued (filtered out)
+        // Only the newest edit matters: older ones not yet attempted are dropped.
+        db.update(outbox).set({ state: 'superseded' })
+          .where(and(eq(outbox.editOf, editOf), eq(outbox.state, 'pending'), eq(outbox.attempts, 0))).run();
+      }
+      const r = insertOutboxStmt.run({
         eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: JSON.stringify(m.body),
-        line: m.line ?? null, createdAt: at,
+        line: m.line ?? null, editOf, createdAt: at,
       });
+      if (m.ci === 'live' && ci) {
+        db.update(ciRuns).set({ liveOutboxId: Number(r.lastInsertRowid) })
+          .where(and(eq(ciRuns.hookId, ci.hookId), eq(ciRuns.runKey, ci.runKey))).run();
+      }
+    }
+  };
+  const saveCi = (ci: CiUpdate, at: string) => {
+    db.insert(ciRuns).values({ hookId: ci.hookId, runKey: ci.runKey, state: ci.state, updatedAt: at })
+      .onConflictDoUpdate({ target: [ciRuns.hookId, ciRuns.runKey], set: { state: ci.state, updatedAt: at } }).run();
+    if (ci.branch) {
+      const b = { result: ci.branch.result, streak: ci.branch.streak, updatedAt: at };
+      db.insert(ciBranches).values({ hookId: ci.hookId, branchKey: ci.branch.key, ...b })
+        .onConflictDoUpdate({ target: [ciBranches.hookId, ciBranches.branchKey], set: b }).run();
     }
   };
   const insertForward = (f: NewForward, at: string, eventId?: number) => {
@@ -160,7 +196,8 @@ export function createStore(db: Db): Store {
       for (const r of results) {
         const done = markProcessedStmt.run({ id: r.eventId, at, outcome: r.outcome });
         if (done.changes > 0) {
-          insertOutbox(r.messages, at, r.eventId);
+          if (r.ci) saveCi(r.ci, at);
+          insertOutbox(r.messages, at, r.eventId, r.ci);
           for (const f of r.forwards ?? []) insertForward(f, at, r.eventId);
           if (r.digest) db.insert(digestItems).values({ ...r.digest, createdAt: at }).run();
         }
@@ -229,6 +266,8 @@ export function createStore(db: Db): Store {
         tx.update(outbox).set({ state: 'failed', lastError: 'hook deleted' })
           .where(and(eq(outbox.hookId, id), eq(outbox.state, 'pending'))).run();
         tx.delete(digestItems).where(eq(digestItems.hookId, id)).run();
+        tx.delete(ciRuns).where(eq(ciRuns.hookId, id)).run();
+        tx.delete(ciBranches).where(eq(ciBranches.hookId, id)).run();
         tx.update(forwards).set({ state: 'failed', lastError: 'hook deleted' })
           .where(and(eq(forwards.hookId, id), eq(forwards.state, 'pending'))).run();
         return gone;
@@ -357,6 +396,13 @@ export function createStore(db: Db): Store {
     async getOutbox(id) {
       return db.select().from(outbox).where(eq(outbox.id, id)).get();
     },
+    async getCiRun(hookId, runKey) {
+      return db.select({ state: ciRuns.state }).from(ciRuns).where(and(eq(ciRuns.hookId, hookId), eq(ciRuns.runKey, runKey))).get()?.state;
+    },
+    async getCiBranch(hookId, branchKey) {
+      return db.select({ result: ciBranches.result, streak: ciBranches.streak }).from(ciBranches)
+        .where(and(eq(ciBranches.hookId, hookId), eq(ciBranches.branchKey, branchKey))).get();
+    },
     async queueDepth() {
       return queueDepthStmt.get()?.n ?? 0;
     },
@@ -376,6 +422,7 @@ export function createStore(db: Db): Store {
         const messages = tx.delete(outbox)
           .where(and(ne(outbox.state, 'pending'), lt(outbox.createdAt, before))).run().changes;
         tx.delete(forwards).where(and(eq(forwards.state, 'sent'), lt(forwards.createdAt, before))).run();
+        tx.delete(ciRuns).where(lt(ciRuns.updatedAt, before)).run();
         return { events, messages };
       });
     },

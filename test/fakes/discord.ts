@@ -96,6 +96,8 @@ export class FakeDiscord {
   /** Ids of messages the bot deleted. */
   readonly deleted: string[] = [];
   readonly webhookCalls: WebhookCall[] = [];
+  /** Message edits the bot made, in order (the message itself is updated in `messages`). */
+  readonly edits: { messageId: string; body: Record<string, any> }[] = [];
   registered: { scope: string; body: any[] } | null = null;
   lastIntents = 0;
   private buckets = new Map<string, { used: number; resetAt: number }>();
@@ -380,6 +382,18 @@ export class FakeDiscord {
         url: this.url.replace('http', 'ws') + '/gateway', shards: 1,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
       });
+    }
+    if (method === 'PATCH' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
+      const msg = this.messages.find((x) => x.channelId === m![1] && x.id === m![2]);
+      if (!msg) return this.json(res, 404, { message: 'Unknown Message', code: 10008 });
+      const problem = limitsProblem(body ?? {});
+      if (problem) {
+        this.rejected.push({ path, reason: problem });
+        return this.json(res, 400, { message: 'Invalid Form Body', code: 50035 });
+      }
+      this.edits.push({ messageId: msg.id, body });
+      msg.body = { ...msg.body, ...body };
+      return this.json(res, 200, { id: msg.id, channel_id: msg.channelId, content: msg.body.content ?? '', embeds: msg.body.embeds ?? [] });
     }
     if (method === 'DELETE' && (m = path.match(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       this.deleted.push(m[2]);

@@ -1,0 +1,80 @@
+import { formatCiFinal, formatCiLive, ciView } from '../../formatters/ci.js';
+import { decide } from '../decide.js';
+import type { CiUpdate, Hook, NewOutboxRow, Store } from '../store/store.js';
+import type { CiEvent, DiscordMessage } from '../types.js';
+import { trackCi, type BranchState, type CiRun } from './tracker.js';
+
+/** Runs and branch results read or changed while one batch of events is processed (saved with the batch). */
+export interface CiBatchState {
+  runs: Map<string, CiRun | undefined>;
+  branches: Map<string, BranchState | undefined>;
+}
+
+export const newCiBatchState = (): CiBatchState => ({ runs: new Map(), branches: new Map() });
+
+export interface CiStory {
+  /** The live message and its edits (never packed, never digested). */
+  messages: NewOutboxRow[];
+  /** The outcome as one event, when the run finished: filters, templates, digests and forwards treat it like any event. */
+  final?: { view: CiEvent; body: DiscordMessage };
+  notes: string[];
+  ci?: CiUpdate;
+}
+
+const branchKeyOf = (run: CiRun) => `${run.platform}:${run.project}:${run.branch ?? ''}`;
+
+/**
+ * A CI pipeline or job event, told as a story: the run's first event posts a live message ("⚙️ Pipeline started"),
+ * later job and stage events edit it, and the outcome is posted as its own message (so it notifies), named
+ * broken / still failing / fixed per project and branch. `!hook test` samples use a throwaway state.
+ */
+export async function tellCiStory(
+  store: Store, hook: Hook, event: CiEvent, batch: CiBatchState, opts: { test: boolean; digesting: boolean },
+): Promise<CiStory> {
+  const runKey = event.ci!.runKey;
+  const key = `${hook.id}\u0000${runKey}`;
+  if (!opts.test && !batch.runs.has(key)) batch.runs.set(key, (await store.getCiRun(hook.id, runKey)) as CiRun | undefined);
+  const prev = opts.test ? undefined : batch.runs.get(key);
+  const probe = { platform: event.ci!.platform, project: event.ci!.project, branch: prev?.branch ?? event.ci!.branch } as CiRun;
+  const bKey = `${hook.id}\u0000${branchKeyOf(probe)}`;
+  if (!opts.test && !batch.branches.has(bKey)) {
+    const b = await store.getCiBranch(hook.id, branchKeyOf(probe));
+    batch.branches.set(bKey, b ? { result: b.result === 'failed' ? 'failed' : 'passed', streak: b.streak } : undefined);
+  }
+  const { run, actions } = trackCi(prev, event, opts.test ? undefined : batch.branches.get(bKey));
+  const story: CiStory = { messages: [], notes: [] };
+  const row = (body: DiscordMessage, ci: 'live' | 'edit'): NewOutboxRow => ({ channelId: hook.channelId, hookId: hook.id, body: { ...body }, ci });
+  let branch: CiUpdate['branch'];
+  for (const a of actions) {
+    if (a.type === 'live') {
+      const view = ciView(run, null, event.occurredAt);
+      const d = decide(hook, view);
+      if (opts.digesting) {
+        run.live = false;
+        story.notes.push('live message skipped: this hook posts digests');
+      } else if (!d.keep) {
+        run.live = false;
+        story.notes.push(`live message filtered: ${d.reason}`);
+      } else {
+        story.messages.push(row(formatCiLive(run, { first: true }), 'live'));
+        story.notes.push('live message posted');
+      }
+    } else if (a.type === 'edit') {
+      if (run.live) {
+        story.messages.push(row(formatCiLive(run, { first: false }), 'edit'));
+        story.notes.push('live message edited');
+      }
+    } else {
+      story.final = { view: ciView(run, a.transition, event.occurredAt), body: formatCiFinal(run, a.transition, a.branch, event.occurredAt) };
+      if (a.branch) {
+        branch = { key: branchKeyOf(run), result: a.branch.result, streak: a.branch.streak };
+        batch.branches.set(bKey, a.branch);
+      }
+    }
+  }
+  if (!opts.test) {
+    batch.runs.set(key, run);
+    story.ci = { hookId: hook.id, runKey, state: run as unknown as Record<string, unknown>, ...(branch ? { branch } : {}) };
+  }
+  return story;
+}
