@@ -78,14 +78,26 @@ function dockerLines(items: DigestItem[]): string[] {
   return lines;
 }
 
+function ciLines(items: DigestItem[]): string[] {
+  const pipelines = items.filter((i) => i.kind === 'ci.pipeline');
+  const lines: string[] = [];
+  if (pipelines.length) lines.push(`**Pipelines**: ${counts(pipelines.map((p) => p.action ?? 'finished'))}`);
+  const branches = unique(pipelines.map((p) => p.branch));
+  if (branches.length) lines.push(`**Branches**: ${branches.slice(0, 10).join(', ')}${branches.length > 10 ? ` +${branches.length - 10}` : ''}`);
+  const other = items.filter((i) => i.kind !== 'ci.pipeline');
+  if (other.length) lines.push(`**Other**: ${counts(other.map((o) => o.event.replace(/_/g, ' ')))}`);
+  return lines;
+}
+
 /**
  * One digest for a window of events: per-service counts, then links to the most important items (failures first),
  * within Discord's limits ("+N more").
  */
 export function formatDigest(items: DigestItem[], opts: { windowSeconds: number; late?: boolean }): DiscordMessage {
   const source = items[0]?.source ?? 'custom';
-  const name = source === 'github' ? 'GitHub' : source === 'docker' ? 'Docker' : source === 'custom' ? 'Webhook' : source;
-  const lines = source === 'github' ? githubLines(items) : source === 'docker' ? dockerLines(items)
+  const ci = items[0]?.kind.startsWith('ci.');
+  const name = ci ? 'CI' : source === 'github' ? 'GitHub' : source === 'docker' ? 'Docker' : source === 'custom' ? 'Webhook' : source;
+  const lines = ci ? ciLines(items) : source === 'github' ? githubLines(items) : source === 'docker' ? dockerLines(items)
     : [`**Events**: ${counts(items.map((i) => i.event))}`];
   const rank = (i: DigestItem) => (i.status === 'failure' ? 0 : i.status === 'warning' ? 1 : 2);
   const important = [...items].sort((a, b) => rank(a) - rank(b)).slice(0, 8);

@@ -2,6 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChatCommand, type CommandContext } from '../commands/index.js';
 import { parseWindow } from '../commands/aggregate.js';
 import { digestItem, formatDigest } from '../formatters/digest.js';
+import { parseCi } from '../parsers/ci.js';
+import { trackCi } from '../src/ci/tracker.js';
+import { ciView } from '../formatters/ci.js';
+import { gitlabPipeline } from './fixtures/ci-payloads.js';
 import { parseDocker } from '../parsers/docker.js';
 import { parseGithub } from '../parsers/github.js';
 import { parseCustom } from '../parsers/custom.js';
@@ -47,6 +51,19 @@ describe('digest layouts', () => {
     expect(msg.embeds![0].title).toBe('📊 Docker Activity (last 10m) — 4 events');
     expect(msg.embeds![0].description).toContain('**shop-web-1**: 2 starts, 2 crashes');
     expect(msg.embeds![0].footer!.text).toContain('Posted late');
+  });
+
+  it('CI: pipeline outcomes counted, branches named, failures linked first', () => {
+    const view = (id: number, status: string, ref: string) => {
+      const { run } = trackCi(undefined, parseCi('Pipeline Hook', gitlabPipeline({ id, status, ref }), AT), undefined);
+      return ciView(run, status === 'failed' ? 'broken' : 'passed', AT);
+    };
+    const items = [view(1, 'success', 'main'), view(2, 'failed', 'feature'), view(3, 'success', 'main')].map(digestItem);
+    const msg = formatDigest(items, { windowSeconds: 900 });
+    expect(msg.embeds![0].title).toBe('📊 CI Activity (last 15m) — 3 events');
+    expect(msg.embeds![0].description).toContain('**Pipelines**: 2 passed, 1 failed');
+    expect(msg.embeds![0].description).toContain('**Branches**: main, feature');
+    expect(msg.embeds![0].description!.split('\n').find((l) => l.startsWith('• '))).toContain('❌ Broken — acme/shop · feature');
   });
 
   it('custom: counts per event type; a huge window stays within limits', () => {
