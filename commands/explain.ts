@@ -1,4 +1,6 @@
 import { formatEvent } from '../formatters/format-event.js';
+import { ciView, formatCiLive } from '../formatters/ci.js';
+import type { CiRun } from '../src/ci/tracker.js';
 import { parseDelivery } from '../parsers/index.js';
 import { decide } from '../src/decide.js';
 import type { CommandContext, CommandResult } from './context.js';
@@ -19,12 +21,16 @@ export async function explainCommand(ref: string, ctx: CommandContext): Promise<
   let payload: unknown;
   try {
     payload = JSON.parse(ev.payload);
-    const event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
+    let event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
+    // A CI job or pipeline event is part of its run: the run as it stands is what filters see.
+    const run = 'ci' in event && event.ci ? (await ctx.store.getCiRun(hook.id, event.ci.runKey)) as CiRun | undefined : undefined;
+    const about = run ? `“${event.title}”, part of run ${run.runId} (${run.status})` : `“${event.title}”`;
+    if (run) event = ciView(run, null, event.occurredAt);
     const decision = decide(hook, event);
     const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
-    const preview = formatEvent(event, template, payload);
+    const preview = run ? formatCiLive(run, { first: false }) : formatEvent(event, template, payload);
     const lines = [
-      `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — “${event.title}”.`,
+      `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — ${about}.`,
       decision.keep ? `✅ Kept: ${decision.reason}.` : `🚫 Dropped: ${decision.reason}.`,
       `When it arrived: ${ev.outcome ?? 'not processed yet'}.`,
       template ? `Template: \`${template}\`` : 'Template: default layout.',

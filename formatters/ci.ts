@@ -91,14 +91,15 @@ const footer = (run: CiRun) => ({ text: `${platformName(run.platform)} · pipeli
  */
 export function formatCiLive(run: CiRun, opts: { first: boolean }): DiscordMessage {
   const running = !['passed', 'failed', 'canceled', 'skipped', 'manual'].includes(run.status);
-  const title = running
-    ? `⚙️ ${runName(run)} ${opts.first ? 'started' : 'running'} — ${run.project}`
+  const failing = running && failingJobs(run).length > 0;
+  const title = failing ? `❌ ${runName(run)} failing — ${run.project}`
+    : running ? `⚙️ ${runName(run)} ${opts.first ? 'started' : 'running'} — ${run.project}`
     : `${ICON[run.status]} ${runName(run)} ${run.status} — ${run.project}`;
-  const lines = [run.note && !opts.first ? run.note : null, ...stageLines(run)].filter((l): l is string => !!l);
+  const lines = [run.note && (!opts.first || failing) ? run.note : null, ...stageLines(run)].filter((l): l is string => !!l);
   const d = runDuration(run);
   if (!running && d !== null) lines.push(`Total: ${dur(d)}`);
   const embed: DiscordEmbed = {
-    title, url: run.url ?? undefined, color: STATUS_COLOR[colorStatus(run.status)],
+    title, url: run.url ?? undefined, color: STATUS_COLOR[failing ? 'failure' : colorStatus(run.status)],
     description: lines.length ? lines.join('\n') : undefined, fields: commonFields(run, { stage: running }), footer: footer(run),
   };
   return fitToDiscordLimits({ embeds: [clean(embed)], allowed_mentions: { parse: [] } });

@@ -136,7 +136,7 @@ describe('!hook ci end to end', () => {
     expect((await post(jenkinsNotification({ phase: 'COMPLETED', status: 'SUCCESS', duration: 61_000 }))).status).toBe(200);
     expect((await post(jenkinsNotification({ phase: 'FINALIZED', status: 'SUCCESS', duration: 61_000 }))).status).toBe(202);
     expect((await post({ project: 'billing', build: 9, status: 'failed', stage: 'Test', reason: '3 tests failed' }, '', { 'x-hook-token': secret })).status).toBe(202);
-    await discord.waitFor(() => titles().includes('⚙️ Pipeline #9 started — billing'));
+    await discord.waitFor(() => titles().includes('❌ Pipeline #9 failing — billing'));
     // STARTED's live message (edited to the outcome), then the outcome; COMPLETED resent and FINALIZED add nothing
     expect(titles().filter((t) => t?.includes('asgard'))).toEqual(['✅ Pipeline #18 passed — asgard', '✅ Pipeline #18 passed — asgard · master']);
   });
@@ -166,6 +166,21 @@ describe('!hook ci end to end', () => {
     await discord.waitFor(() => titles().length > 0);
     expect(titles()).toEqual(['⏹️ Pipeline #3 canceled — acme/shop · main']);
     expect((await fetch(`${started.base}/webhook/ci/hook_999`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+
+  it('templates render outcomes; explain speaks of the run; a failing job before the outcome shows on the live message', async () => {
+    const say = async (line: string) => {
+      const id = discord.userSays(IDS.admin, line);
+      return discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
+    };
+    await say('!hook format ci-pipeline "{{transition}}: {{project}}@{{branch}} {{status}} in {{stage}}/{{job}} ({{failure_reason}})"');
+    await gitlab('Job Hook', gitlabJob({ id: 8, stage: 'test', name: 'unit', status: 'failed', failure_reason: 'script_failure' }));
+    const live = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.embeds?.[0]?.title === '❌ Pipeline failing — acme/shop'));
+    expect(live.body.embeds[0].description).toContain('❌ Job **unit** failed: script failure');
+    const explained = await say('!hook ci explain');
+    expect(explained.body.content).toContain('part of run 31 (running)');
+    await gitlab('Pipeline Hook', gitlabPipeline({ status: 'failed', builds: [{ id: 8, stage: 'test', name: 'unit', status: 'failed', failure_reason: 'script_failure' }] }));
+    await discord.waitFor(() => discord.channelMessages().find((m) => m.body.content === 'failed: acme/shop@main failed in test/unit (script failure)'));
   });
 
   it('!hook test posts a sample failed pipeline', async () => {
