@@ -155,6 +155,15 @@ describe('!hook ci end to end', () => {
     expect(noSig.status).toBe(401);
     expect((await circle(null, { body: 'not json' })).status).toBe(400);
 
+    // GitHub: signed with another secret, sent with a token instead of a signature, and a signed body that is not JSON
+    const run = JSON.stringify(example('workflow_run', (p) => p.action === 'completed'));
+    const gh = (body: string, extra: Record<string, string>) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': crypto.randomUUID(), ...extra } });
+    expect((await gh(run, { 'x-hub-signature-256': githubSignature('wrong', run) })).status).toBe(401);
+    const tokenOnly = await gh(run, { 'x-hook-token': secret });
+    expect(tokenOnly.status).toBe(401);
+    expect((await tokenOnly.json()).error).toMatch(/X-Hub-Signature-256/);
+    expect((await gh('{"action":', { 'x-hub-signature-256': githubSignature(secret, '{"action":') })).status).toBe(400);
+
     const jenkins = JSON.stringify(jenkinsNotification({ phase: 'STARTED' }));
     expect((await fetch(`${url}?token=wrong`, { method: 'POST', body: jenkins, headers: { 'content-type': 'application/json' } })).status).toBe(401);
     expect((await fetch(url, { method: 'POST', body: jenkins, headers: { 'content-type': 'application/json' } })).status).toBe(401);
@@ -181,6 +190,33 @@ describe('!hook ci end to end', () => {
     expect(explained.body.content).toContain('part of run 31 (running)');
     await gitlab('Pipeline Hook', gitlabPipeline({ status: 'failed', builds: [{ id: 8, stage: 'test', name: 'unit', status: 'failed', failure_reason: 'script_failure' }] }));
     await discord.waitFor(() => discord.channelMessages().find((m) => m.body.content === 'failed: acme/shop@main failed in test/unit (script failure)'));
+  });
+
+  it('a restart between the start and the outcome keeps the story: the same live message is edited, the outcome posted once', async () => {
+    await gitlab('Pipeline Hook', gitlabPipeline({ status: 'running', builds: [{ id: 1, stage: 'build', name: 'compile', status: 'running' }] }));
+    const live = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.embeds?.[0]?.title === '⚙️ Pipeline #3 started — acme/shop'));
+    const dbPath = started.config.DATABASE_PATH;
+    await started.bot.stop();
+    started = await startHookbot(discord, { DATABASE_PATH: dbPath });
+    url = `${started.base}/webhook/ci/hook_001`;
+    await gitlab('Job Hook', gitlabJob({ id: 1, stage: 'build', name: 'compile', status: 'success', duration: 5 }));
+    await gitlab('Pipeline Hook', gitlabPipeline({ status: 'success', duration: 9, builds: [{ id: 1, stage: 'build', name: 'compile', status: 'success', duration: 5 }] }));
+    await discord.waitFor(() => titles().includes('✅ Pipeline #3 passed — acme/shop · main'));
+    await discord.waitFor(() => live.body.embeds[0].title === '✅ Pipeline #3 passed — acme/shop');
+    expect(new Set(discord.edits.map((e) => e.messageId))).toEqual(new Set([live.id]));
+    expect(titles().filter((t) => t?.includes('Pipeline #3'))).toHaveLength(2);
+  });
+
+  it('a live message someone deleted: its edits fail quietly, the outcome is still posted and the hook stays ok', async () => {
+    await gitlab('Pipeline Hook', gitlabPipeline({ status: 'running' }));
+    const live = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.embeds?.[0]?.title === '⚙️ Pipeline #3 started — acme/shop'));
+    discord.messages.splice(discord.messages.indexOf(live), 1); // deleted in Discord: PATCH answers 404 Unknown Message
+    await gitlab('Pipeline Hook', gitlabPipeline({ status: 'failed' }));
+    await discord.waitFor(() => titles().includes('❌ Pipeline #3 failed — acme/shop · main'));
+    const id = discord.userSays(IDS.admin, '!hook list');
+    const list = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
+    expect(JSON.stringify(list.body)).not.toMatch(/failing/i);
+    expect(discord.dms.filter((d) => /could not post/.test(d.body.content))).toEqual([]);
   });
 
   it('!hook test posts a sample failed pipeline', async () => {
