@@ -17,8 +17,8 @@ export interface Outbox {
 /** Discord keeps a nonce for a few minutes; with enforce_nonce a retried POST returns the first message. */
 export const nonceFor = (headId: number) => `hookbot-${headId}`;
 
-/** How many queued rows of a channel are considered for one packed message. */
-const PACK_LOOKAHEAD = 500;
+/** How many queued rows of a channel are considered for one packed message (6000 characters hold at most ~200 one-line events). */
+const PACK_LOOKAHEAD = 200;
 
 /** Retries: 1 s, 2 s, 4 s … capped at 5 min, 12 tries (about 30 minutes) before giving up. */
 export const MAX_ATTEMPTS = 12;

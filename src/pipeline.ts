@@ -17,6 +17,7 @@ import { newCiBatchState, tellCiStory, type CiBatchState } from './ci/story.js';
 
 const BATCH = 100;
 const KICK_DELAY_MS = 5;
+const MAX_DEFER_MS = 200;
 import type { DiscordMessage } from './types.js';
 
 export interface PipelineDeps {
@@ -72,6 +73,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   });
   let stopped = false;
   let kickTimer: NodeJS.Timeout | null = null;
+  let lastKick = 0;
   let digestTimer: NodeJS.Timeout | undefined;
 
   type Result = EventResult;
@@ -188,10 +190,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     kick() {
-      // A few milliseconds of debounce: under load, events are processed in batches (one transaction each)
-      // instead of one by one, which keeps the CPU for acknowledging deliveries.
-      if (stopped || kickTimer) return;
-      kickTimer = setTimeout(() => { kickTimer = null; void drain(); }, KICK_DELAY_MS);
+      // Debounced: while deliveries keep arriving, processing waits (up to MAX_DEFER_MS) and then takes them in
+      // large batches (one transaction each). Acknowledging deliveries comes first; Discord cannot take messages
+      // faster than a few per second per channel anyway.
+      if (stopped) return;
+      lastKick = performance.now();
+      if (kickTimer) return;
+      const first = lastKick;
+      const fire = () => {
+        const now = performance.now();
+        if (now - lastKick < KICK_DELAY_MS && now - first < MAX_DEFER_MS && !stopped) {
+          kickTimer = setTimeout(fire, KICK_DELAY_MS);
+          return;
+        }
+        kickTimer = null;
+        void drain();
+      };
+      kickTimer = setTimeout(fire, KICK_DELAY_MS);
     },
     drain,
     notice,

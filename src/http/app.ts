@@ -36,6 +36,14 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const limiter = createRateLimiter(() => deps.clock.now());
+  /** Deliveries accepted for a known hook and not yet handed to the store (being read or verified). */
+  let arriving = 0;
+  const arrived = (res: Response) => {
+    if (res.locals.arriving) {
+      res.locals.arriving = false;
+      arriving--;
+    }
+  };
 
   const answer = (res: Response, service: string, status: number, body: Record<string, unknown>) => {
     metrics.deliveries.inc({ service, status: String(status) });
@@ -51,6 +59,9 @@ export function createApp(deps: AppDeps): express.Express {
       return answer(res, service, 404, { error: `no enabled ${service} hook ${hookId}` });
     }
     res.locals.hook = hook;
+    res.locals.arriving = true;
+    arriving++;
+    res.once('close', () => arrived(res));
     next();
   }, express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req: Request, res: Response) => {
     const hook = res.locals.hook;
@@ -79,13 +90,14 @@ export function createApp(deps: AppDeps): express.Express {
       return res.status(200).json({ challenge });
     }
     const receivedAt = new Date(deps.clock.now()).toISOString();
+    arrived(res);
     const { id, duplicate } = await store.storeDelivery({
       hookId: hook.id,
       deliveryId: delivery.deliveryId ?? randomUUID(),
       eventType: delivery.eventType,
       payload: delivery.payload,
       receivedAt,
-    });
+    }, () => arriving);
     if (duplicate) return answer(res, hook.service, 200, { status: 'duplicate', id });
     answer(res, hook.service, 202, { status: 'stored', id });
     deps.onStored();

@@ -71,8 +71,12 @@ export interface Store {
   /** Puts a hook's failed forwards back in the queue; returns how many. */
   replayForwards(hookId: string, nowMs: number): Promise<number>;
   forwardCounts(hookId: string): Promise<{ pending: number; failed: number; sent: number }>;
-  /** Stores a delivery and records it as the hook's last delivery, in one transaction (the hot path of ingest). */
-  storeDelivery(e: Omit<typeof webhookEvents.$inferInsert, 'id'>): Promise<{ id: number; duplicate: boolean }>;
+  /**
+   * Stores a delivery and records it as the hook's last delivery, in one transaction (the hot path of ingest).
+   * @param moreComing how many other deliveries are on their way to this call (being read or verified): the commit
+   *   waits briefly (at most 2 ms) for them, so that under load one transaction carries many deliveries
+   */
+  storeDelivery(e: Omit<typeof webhookEvents.$inferInsert, 'id'>, moreComing?: () => number): Promise<{ id: number; duplicate: boolean }>;
   enqueue(messages: NewOutboxRow[], at: string): Promise<void>;
   /** The oldest pending row of every channel whose row is due (per-channel order is kept). */
   dueOutbox(nowMs: number, limit: number): Promise<OutboxRow[]>;
@@ -100,9 +104,28 @@ export interface Store {
   ping(): Promise<boolean>;
 }
 
+/** Group commit under load: wait at most this long, for at most this many deliveries. */
+const GROUP_WAIT_MS = 2;
+const GROUP_MAX = 200;
+
 export function createStore(db: Db): Store {
   // Prepared once: the ingest path runs these for every delivery.
   const getHookStmt = db.select().from(webhooks).where(eq(webhooks.id, sql.placeholder('id'))).prepare();
+  /**
+   * Hooks by id, read once: every delivery and every posted message looks its hook up, and reading the JSON columns
+   * again each time was a tenth of the ingest CPU. Every write to `webhooks` goes through this file and refreshes
+   * or drops the entry; entries are frozen so that no caller can change a hook without writing it.
+   */
+  const hookCache = new Map<string, Hook | undefined>();
+  const frozen = (h: Hook | undefined): Hook | undefined => {
+    if (!h) return h;
+    for (const v of Object.values(h)) if (v && typeof v === 'object') Object.freeze(v);
+    return Object.freeze(h);
+  };
+  const cacheHook = (id: string, h: Hook | undefined) => {
+    hookCache.set(id, frozen(h));
+    return h;
+  };
   const insertEventStmt = db.insert(webhookEvents).values({
     hookId: sql.placeholder('hookId'), deliveryId: sql.placeholder('deliveryId'), eventType: sql.placeholder('eventType'),
     payload: sql.placeholder('payload'), receivedAt: sql.placeholder('receivedAt'),
@@ -118,6 +141,18 @@ export function createStore(db: Db): Store {
    */
   type Pending = { e: Omit<typeof webhookEvents.$inferInsert, 'id'>; resolve: (r: { id: number; duplicate: boolean }) => void; reject: (err: unknown) => void };
   let deliveryQueue: Pending[] = [];
+  let firstQueuedAt = 0;
+  let moreComingNow: (() => number) | undefined;
+  /** Commits now, unless more deliveries are about to join (then waits up to GROUP_WAIT_MS, or GROUP_MAX of them). */
+  const groupCommit = () => {
+    if (deliveryQueue.length === 0) return;
+    const waiting = moreComingNow?.() ?? 0;
+    if (waiting > 0 && deliveryQueue.length < GROUP_MAX && performance.now() - firstQueuedAt < GROUP_WAIT_MS) {
+      setTimeout(groupCommit, 1);
+      return;
+    }
+    flushDeliveries();
+  };
   const flushDeliveries = () => {
     const batch = deliveryQueue;
     deliveryQueue = [];
@@ -125,7 +160,11 @@ export function createStore(db: Db): Store {
     try {
       results = db.transaction(() => batch.map(({ e }) => {
         const r = insertEventRow(e);
-        if (!r.duplicate) touchHookStmt.run({ id: e.hookId, at: e.receivedAt });
+        if (!r.duplicate) {
+          touchHookStmt.run({ id: e.hookId, at: e.receivedAt });
+          const cached = hookCache.get(e.hookId);
+          if (cached) hookCache.set(e.hookId, Object.freeze({ ...cached, lastDeliveryAt: e.receivedAt }));
+        }
         return r;
       }));
     } catch (err) {
@@ -226,10 +265,10 @@ export function createStore(db: Db): Store {
   return {
     async createHook(input) {
       const id = nextHookId();
-      return db.insert(webhooks).values({ ...input, id }).returning().all()[0];
+      return cacheHook(id, db.insert(webhooks).values({ ...input, id }).returning().all()[0])!;
     },
     async getHook(id) {
-      return getHookStmt.get({ id });
+      return hookCache.has(id) ? hookCache.get(id) : cacheHook(id, getHookStmt.get({ id }));
     },
     async findHook(channelId, service) {
       return db.select().from(webhooks)
@@ -257,11 +296,12 @@ export function createStore(db: Db): Store {
       db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
     },
     async updateHook(id, patch) {
-      return db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().all()[0];
+      return cacheHook(id, db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().all()[0]);
     },
     async deleteHook(id) {
       return db.transaction((tx) => {
         const gone = tx.delete(webhooks).where(eq(webhooks.id, id)).run().changes > 0;
+        hookCache.delete(id);
         tx.delete(webhookEvents).where(eq(webhookEvents.hookId, id)).run();
         tx.update(outbox).set({ state: 'failed', lastError: 'hook deleted' })
           .where(and(eq(outbox.hookId, id), eq(outbox.state, 'pending'))).run();
@@ -276,10 +316,14 @@ export function createStore(db: Db): Store {
     async insertEvent(e) {
       return insertEventRow(e);
     },
-    storeDelivery(e) {
+    storeDelivery(e, moreComing) {
       return new Promise((resolve, reject) => {
         deliveryQueue.push({ e, resolve, reject });
-        if (deliveryQueue.length === 1) setImmediate(flushDeliveries);
+        moreComingNow = moreComing;
+        if (deliveryQueue.length === 1) {
+          firstQueuedAt = performance.now();
+          setImmediate(groupCommit);
+        }
       });
     },
     async getEvent(id) {
@@ -338,10 +382,12 @@ export function createStore(db: Db): Store {
       db.update(forwards).set(patch).where(eq(forwards.id, id)).run();
     },
     async disableForward(hookId) {
+      hookCache.delete(hookId);
       return db.update(webhooks).set({ forwardState: 'disabled' })
         .where(and(eq(webhooks.id, hookId), ne(webhooks.forwardState, 'disabled'))).run().changes > 0;
     },
     async markForwardFailing(hookId) {
+      hookCache.delete(hookId);
       return db.update(webhooks).set({ forwardState: 'failing' })
         .where(and(eq(webhooks.id, hookId), eq(webhooks.forwardState, 'ok'))).run().changes > 0;
     },

@@ -149,10 +149,14 @@ describe('ingress while Discord is down', () => {
       }
       const metrics = await (await fetch(`${started.base}/metrics`)).text();
       expect(metrics).toMatch(/hookbot_deliveries_total\{service="github",status="202"\} 30/);
+      // the outbox has tried and is backing off
+      for (let t = Date.now(); !/hookbot_retries_total [1-9]/.test(await (await fetch(`${started.base}/metrics`)).text()); ) {
+        if (Date.now() - t > 10_000) throw new Error('no retry while Discord was down');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(discord.visibleEvents().filter((t) => /acme\/r-/.test(t))).toHaveLength(0);
       discord['failures'].length = 0; // Discord is back
       await discord.waitFor(() => discord.visibleEvents().filter((t) => /acme\/r-/.test(t)).length === 30, 15_000);
-      const after = await (await fetch(`${started.base}/metrics`)).text();
-      expect(after).toMatch(/hookbot_retries_total [1-9]/);
     } finally {
       await started.bot.stop();
       await discord.stop();
