@@ -54,6 +54,26 @@ async function main() {
     const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
     return;
   }
+  if (mode === 'baseline-store') {
+    // The floor that "stored before 2xx" sets: the baseline plus one durable SQLite insert per delivery, no hookbot code.
+    const { default: Database } = await import('better-sqlite3');
+    const sqlite = new Database(dbPath);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.exec('create table if not exists e (id integer primary key autoincrement, delivery text not null unique, payload text not null)');
+    const insert = sqlite.prepare('insert into e (delivery, payload) values (?, ?) on conflict do nothing');
+    const webhooks = new Webhooks({ secret });
+    const app = express();
+    app.post('/webhook/github/:id', express.raw({ type: () => true, limit: 26214400 }), async (req, res) => {
+      const text = (req.body as Buffer).toString('utf8');
+      if (!(await webhooks.verify(text, String(req.headers['x-hub-signature-256'])))) return res.status(401).end();
+      JSON.parse(text);
+      insert.run(String(req.headers['x-github-delivery']), text);
+      res.status(202).end();
+    });
+    const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
+    return;
+  }
   const { app, store } = await hookbot();
   if (mode === 'hookbot' || mode === 'ingest-only') {
     const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
