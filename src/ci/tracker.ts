@@ -1,33 +1,18 @@
 import { isTerminal } from '../../parsers/ci.js';
 import { formatDuration } from '../../parsers/duration.js';
-import type { CiEvent, CiInfo, CiJob, CiPlatform, CiStatus } from '../types.js';
+import type { CiEvent, CiInfo, CiJob, CiStatus } from '../types.js';
 
 /**
  * One pipeline run, folded from all of its events (pipeline and job level, in any order). Stored per hook and
  * run key, so the story survives restarts. Pure functions only: the pipeline loads and saves it.
  */
-export interface CiRun {
-  runKey: string;
-  platform: CiPlatform;
-  runId: string;
-  runNumber: string | null;
-  name: string | null;
-  project: string;
-  projectUrl: string | null;
-  branch: string | null;
-  commit: string | null;
-  commitMessage: string | null;
-  triggeredBy: string | null;
-  url: string | null;
+export interface CiRun extends Pick<CiInfo,
+  'runKey' | 'platform' | 'runId' | 'runNumber' | 'name' | 'project' | 'projectUrl' | 'branch' | 'commit' | 'commitMessage'
+  | 'triggeredBy' | 'url' | 'stages' | 'startedAt' | 'finishedAt' | 'durationSeconds'> {
   /** The pipeline's status as far as we know (job events alone make it `running`). */
   status: CiStatus;
-  /** Stage order: the platform's when it says, else first seen. */
-  stages: string[];
   /** The latest attempt of each job, by `stage/name`. */
   jobs: Record<string, CiJob & { attempts: number }>;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationSeconds: number | null;
   /** A live message (started, then edited with progress) was queued. */
   live: boolean;
   /** The final status already posted as its own message (so a repeat is not posted twice). */
