@@ -8,6 +8,7 @@ import type { DiscordMessage } from '../src/types.js';
 import { example } from './helpers/examples.js';
 import { githubHook, testStore } from './helpers/store.js';
 import { createTestLogger } from './helpers/test-logger.js';
+import { gitlabPipeline } from './fixtures/ci-payloads.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const ROLE = '<@&100000000000000777>';
@@ -134,6 +135,37 @@ describe('alert-if on custom JSON', () => {
       await pipeline.drain();
     }
     expect(posted.filter((m) => String(m.content ?? '').includes('⚡'))).toHaveLength(2);
+    await pipeline.stop();
+    close();
+  });
+});
+
+describe('alert-if on CI pipelines', () => {
+  it('ci.* variables; fires once per run that fails on main, with the role pinged', async () => {
+    const { store, close } = testStore();
+    const posted: DiscordMessage[] = [];
+    const hook = await store.createHook({
+      guildId: 'g', channelId: 'c', userId: 'u', service: 'ci', secret: 's', verify: 'ci', events: ['*'], filters: {},
+      templates: {}, enabled: true, createdAt: AT, alertRules: [{ expr: "ci.status == 'failed' and branch == 'main' and ci.level == 'pipeline'", ping: ROLE }],
+    });
+    const pipeline = createPipeline({
+      store, clock: { now: () => Date.parse(AT) }, log: createTestLogger().log, metrics: createMetrics(),
+      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, edit: async () => {}, dm: async () => {} },
+    });
+    let n = 0;
+    const send = async (type: string, payload: unknown) => {
+      await store.insertEvent({ hookId: hook.id, deliveryId: `d${n++}`, eventType: type, payload: JSON.stringify(payload), receivedAt: AT });
+      await pipeline.drain();
+    };
+    await send('Pipeline Hook', gitlabPipeline({ id: 1, status: 'failed' }));
+    await send('Pipeline Hook', gitlabPipeline({ id: 1, status: 'failed' })); // the same run again: no second alert
+    await send('Pipeline Hook', gitlabPipeline({ id: 2, status: 'failed', ref: 'feature' }));
+    await send('Pipeline Hook', gitlabPipeline({ id: 3, status: 'success' }));
+    await send('Pipeline Hook', gitlabPipeline({ id: 4, status: 'failed' }));
+    const alerts = posted.filter((m) => String(m.content ?? '').includes('⚡'));
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0].content).toContain(ROLE);
+    expect(alerts[0].allowed_mentions).toEqual({ parse: [], roles: ['100000000000000777'] });
     await pipeline.stop();
     close();
   });

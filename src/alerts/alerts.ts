@@ -31,6 +31,18 @@ export function alertContext(service: string, event?: NormalizedEvent, payload?:
       },
     };
   }
+  if (service === 'ci') {
+    const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    return {
+      ...base, status: str(f.status ?? event?.status),
+      ci: {
+        platform: str(f.platform), project: str(f.project), level: event?.kind === 'ci.job' ? 'job' : event?.kind === 'ci.pipeline' ? 'pipeline' : 'other',
+        status: str(f.status), stage: str(f.stage), job: str(f.job), failure_reason: str(f.failure_reason),
+        duration: num(f.duration_seconds), triggered_by: str(f.triggered_by),
+      },
+      payload: payload && typeof payload === 'object' ? payload : {},
+    };
+  }
   return { ...base, payload: payload && typeof payload === 'object' ? payload : {} };
 }
 
@@ -97,6 +109,8 @@ export async function runAlerts(deps: { store: Store; log: Logger }, hook: Hook,
     }
   } else if (hook.service === 'docker') {
     subject = `container:${String((event.fields as Record<string, unknown>).container ?? '')}`;
+  } else if (hook.service === 'ci' && 'ci' in event && event.ci) {
+    subject = `run:${event.ci.runKey}`; // once per pipeline run
   }
   const rules = hook.alertRules ?? [];
   if (rules.length === 0) return [];
