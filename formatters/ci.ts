@@ -94,7 +94,7 @@ export function formatCiLive(run: CiRun, opts: { first: boolean }): DiscordMessa
   const failing = running && failingJobs(run).length > 0;
   const title = failing ? `❌ ${runName(run)} failing — ${run.project}`
     : running ? `⚙️ ${runName(run)} ${opts.first ? 'started' : 'running'} — ${run.project}`
-    : `${ICON[run.status]} ${runName(run)} ${run.status} — ${run.project}`;
+    : `${ICON[run.status]} ${runName(run)} ${run.status === 'manual' ? 'waiting for a manual action' : run.status} — ${run.project}`;
   const lines = [run.note && (!opts.first || failing) ? run.note : null, ...stageLines(run)].filter((l): l is string => !!l);
   const d = runDuration(run);
   if (!running && d !== null) lines.push(`Total: ${dur(d)}`);

@@ -53,6 +53,18 @@ describe('/hook slash commands', () => {
     expect(discord.channelMessages()).toHaveLength(0); // nothing posted with the bot token
   });
 
+  it('ci on: the secret only in the ephemeral reply, the per-platform setup also shown to the channel', async () => {
+    await start();
+    const log = await done(discord.slash(IDS.admin, 'ci', { state: 'on' }), 2);
+    expect(log.callback).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
+    const [edit, followUp] = log.calls;
+    const secret = /```\n(.+)\n```/.exec(edit.body.content)![1];
+    expect(followUp.body.flags ?? 0).toBe(0);
+    expect(JSON.stringify(followUp.body)).toContain('/webhook/ci/hook_001');
+    expect(JSON.stringify(followUp.body)).toContain('CircleCI');
+    expect(JSON.stringify(followUp.body)).not.toContain(secret);
+  });
+
   it('list is visible to the channel; a member without Manage Webhooks is refused', async () => {
     await start();
     const list = await done(discord.slash(IDS.admin, 'list'));
@@ -120,6 +132,7 @@ describe('slash options → command arguments', () => {
     expect(interactionArgs('off', get({ hook: 'hook_001' }))).toEqual(['hook_001', 'off']);
     expect(interactionArgs('format', get({ hook: 'github-push', template: 'reset' }))).toEqual(['format', 'github-push', 'reset']);
     expect(interactionArgs('list', get({}))).toEqual(['list']);
+    expect(interactionArgs('ci', get({ state: 'on' }))).toEqual(['ci', 'on']);
   });
 
   it('keeps Discord\'s limits on the registration payload', () => {
