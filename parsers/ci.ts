@@ -84,7 +84,7 @@ function gitlabPipeline(p: Json, receivedAt: string): CiEvent {
   const startedAt = isoTime(a.created_at);
   const finishedAt = isoTime(a.finished_at);
   return ciEvent({
-    platform: 'gitlab', level: 'pipeline', runId: String(a.id), runNumber: a.iid !== undefined ? String(a.iid) : null,
+    platform: 'gitlab', level: 'pipeline', runId: String(a.id), runNumber: a.iid !== undefined ? String(a.iid) : null, attempt: null,
     name: str(a.name), project, projectUrl, branch: str(a.ref), commit: shortSha(str(a.sha) ?? str(p.commit?.id)),
     commitMessage: firstLine(str(p.commit?.title) ?? str(p.commit?.message)),
     triggeredBy: str(p.user?.name) ?? str(p.user?.username), url: str(a.url) ?? (projectUrl ? `${projectUrl}/-/pipelines/${a.id}` : null),
@@ -107,7 +107,7 @@ function gitlabJob(p: Json, receivedAt: string): CiEvent {
     url: projectUrl ? `${projectUrl}/-/jobs/${p.build_id}` : null,
   };
   return ciEvent({
-    platform: 'gitlab', level: 'job', runId: pipelineId, runNumber: null, name: null, project, projectUrl,
+    platform: 'gitlab', level: 'job', runId: pipelineId, runNumber: null, attempt: null, name: null, project, projectUrl,
     branch: str(p.ref), commit: shortSha(str(p.sha) ?? str(p.commit?.sha)), commitMessage: firstLine(str(p.commit?.message)),
     triggeredBy: str(p.user?.name) ?? str(p.user?.username),
     url: projectUrl && p.pipeline_id !== undefined ? `${projectUrl}/-/pipelines/${p.pipeline_id}` : null,
@@ -199,7 +199,7 @@ function githubRun(eventType: string, p: Json, receivedAt: string): CiEvent {
     const status = githubStatus(r.status, r.conclusion);
     const finishedAt = isTerminal(status) ? isoTime(r.updated_at) : null;
     return ciEvent({
-      platform: 'github', level: 'pipeline', runId: String(r.id), runNumber: r.run_number !== undefined ? String(r.run_number) : null,
+      platform: 'github', level: 'pipeline', runId: String(r.id), runNumber: r.run_number !== undefined ? String(r.run_number) : null, attempt: num(r.run_attempt),
       name: str(r.name) ?? str(r.app?.name), project: repo, projectUrl, branch: str(r.head_branch),
       commit: shortSha(str(r.head_sha)), commitMessage: firstLine(str(r.head_commit?.message)),
       triggeredBy: str(r.triggering_actor?.login) ?? str(r.actor?.login) ?? triggeredBy,
@@ -221,7 +221,7 @@ function githubRun(eventType: string, p: Json, receivedAt: string): CiEvent {
     url: str(j.html_url) ?? str(j.details_url),
   };
   return ciEvent({
-    platform: 'github', level: 'job', runId, runNumber: null, name: str(j.workflow_name) ?? str(j.app?.name), project: repo, projectUrl,
+    platform: 'github', level: 'job', runId, runNumber: null, attempt: num(j.run_attempt), name: str(j.workflow_name) ?? str(j.app?.name), project: repo, projectUrl,
     branch: str(j.head_branch) ?? str(j.check_suite?.head_branch), commit: shortSha(str(j.head_sha)), commitMessage: null, triggeredBy,
     url: str(j.run_url)?.replace('https://api.github.com/repos/', 'https://github.com/') ?? null,
     status, stages: [], jobs: [job], startedAt, finishedAt, durationSeconds: job.durationSeconds,
@@ -247,7 +247,7 @@ function circleci(eventType: string, p: Json, receivedAt: string): CiEvent {
   const vcs: Json = p.pipeline?.vcs ?? {};
   const project = str(p.project?.slug)?.replace(/^(gh|github|bb|bitbucket|circleci)\//, '') ?? str(p.project?.name) ?? 'unknown project';
   const common = {
-    platform: 'circleci' as const, runId: String(w.id), runNumber: p.pipeline?.number !== undefined ? String(p.pipeline.number) : null,
+    platform: 'circleci' as const, attempt: null, runId: String(w.id), runNumber: p.pipeline?.number !== undefined ? String(p.pipeline.number) : null,
     name: str(w.name), project, projectUrl: str(vcs.target_repository_url) ?? str(vcs.origin_repository_url),
     branch: str(vcs.branch) ?? (str(vcs.tag) ? `tag ${vcs.tag}` : null), commit: shortSha(str(vcs.revision)),
     commitMessage: firstLine(str(vcs.commit?.subject)),
@@ -305,7 +305,7 @@ function jenkins(p: Json, receivedAt: string): CiEvent {
       allowFailure: false, failureReason: reason, url: buildUrl ? `${buildUrl.replace(/\/?$/, '/')}console` : null,
     }] : [];
     return ciEvent({
-      platform: 'jenkins', level: 'pipeline', runId: String(b.number), runNumber: String(b.number), name: null, project: String(p.name),
+      platform: 'jenkins', level: 'pipeline', runId: String(b.number), runNumber: String(b.number), attempt: null, name: null, project: String(p.name),
       projectUrl: str(b.scm?.url), branch: str(b.scm?.branch)?.replace(/^(origin|refs\/heads)\//, '') ?? null, commit: shortSha(str(b.scm?.commit)),
       commitMessage: null, triggeredBy: str(b.parameters?.TRIGGERED_BY) ?? str(b.causes?.[0]?.userName) ?? null, url: buildUrl,
       status, stages: [], jobs: job, startedAt, finishedAt, durationSeconds,
@@ -327,7 +327,7 @@ function jenkins(p: Json, receivedAt: string): CiEvent {
     url: str(p.log_url) ?? (url ? `${url.replace(/\/?$/, '/')}console` : null),
   }] : [];
   return ciEvent({
-    platform: 'jenkins', level: stage ? 'job' : 'pipeline', runId: number, runNumber: number, name: null, project,
+    platform: 'jenkins', level: stage ? 'job' : 'pipeline', runId: number, runNumber: number, attempt: null, name: null, project,
     projectUrl: null, branch: str(p.branch), commit: shortSha(str(p.commit)), commitMessage: firstLine(str(p.commit_message)),
     triggeredBy: str(p.triggered_by) ?? str(p.user), url, status, stages: Array.isArray(p.stages) ? p.stages.map(String) : [], jobs,
     startedAt: null, finishedAt: null, durationSeconds: stage ? null : durationSeconds,

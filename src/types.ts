@@ -154,6 +154,8 @@ export interface CiInfo {
   runId: string;
   /** The number users see (`#123`), when it differs from the id. */
   runNumber: string | null;
+  /** Which attempt of the run this is, where the platform re-runs under the same id (GitHub `run_attempt`). */
+  attempt: number | null;
   name: string | null;
   project: string;
   projectUrl: string | null;

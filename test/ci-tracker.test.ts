@@ -152,6 +152,30 @@ describe('failures', () => {
   });
 });
 
+describe('late and repeated deliveries', () => {
+  const builds = (status: string) => [{ id: 1, stage: 'build', name: 'compile', status, started_at: t(0), finished_at: status === 'success' ? t(10) : null }];
+  it('a pipeline "running" delivered after its outcome changes nothing', () => {
+    const s = story([
+      ['Pipeline Hook', gitlabPipeline({ status: 'running', builds: builds('running') })],
+      ['Pipeline Hook', gitlabPipeline({ status: 'success', builds: builds('success') })],
+      ['Pipeline Hook', gitlabPipeline({ status: 'running', builds: builds('running') })], // GitLab delivers hooks asynchronously
+      ['Job Hook', gitlabJob({ id: 1, stage: 'build', name: 'compile', status: 'running', started_at: t(0) })],
+    ]);
+    expect(s.actions.map((a) => a.map((x) => x.type).join('+'))).toEqual(['live', 'edit+final', '', '']);
+    expect(s.run.status).toBe('passed');
+  });
+
+  it('a GitHub re-run (same run id, next attempt) reopens the run and posts its new outcome', () => {
+    const run = (attempt: number, status: string, conclusion: string | null) => ['workflow_run', {
+      action: status === 'completed' ? 'completed' : 'in_progress', repository: { full_name: 'o/r' }, sender: { login: 'octocat' },
+      workflow_run: { id: 99, name: 'CI', run_number: 12, run_attempt: attempt, status, conclusion, head_branch: 'main', head_sha: 'abcdef1234567890', run_started_at: t(0), updated_at: t(30), html_url: 'https://github.com/o/r/actions/runs/99' },
+    }] as [string, unknown];
+    const s = story([run(1, 'in_progress', null), run(1, 'completed', 'failure'), run(1, 'in_progress', null), run(2, 'in_progress', null), run(2, 'completed', 'success')]);
+    expect(s.actions.map((a) => a.map((x) => x.type === 'final' ? `final:${x.transition}` : x.type).join('+')))
+      .toEqual(['live', 'edit+final:failed', '', 'edit', 'edit+final:fixed']);
+  });
+});
+
 describe('resting states are not failures', () => {
   it('canceled, skipped and manual are posted as such and do not change the branch result', () => {
     for (const [status, transition, title] of [

@@ -11,6 +11,8 @@ export interface CiRun extends Pick<CiInfo,
   | 'triggeredBy' | 'url' | 'stages' | 'startedAt' | 'finishedAt' | 'durationSeconds'> {
   /** The pipeline's status as far as we know (job events alone make it `running`). */
   status: CiStatus;
+  /** The highest attempt seen (GitHub re-runs keep the run id). */
+  attempt?: number | null;
   /** The latest attempt of each job, by `stage/name`. */
   jobs: Record<string, CiJob & { attempts: number }>;
   /** A live message (started, then edited with progress) was queued. */
@@ -52,21 +54,26 @@ function newerAttempt(current: CiJob, incoming: CiJob): boolean {
   return true; // opaque ids (CircleCI): the later event wins
 }
 
-function mergeJob(run: CiRun, job: CiJob): void {
+/** Folds a job into the run; true when it changed the job (a new job, a new attempt, or news about the same one). */
+function mergeJob(run: CiRun, job: CiJob): boolean {
   const key = jobKey(job);
   const cur = run.jobs[key];
   if (!run.stages.includes(job.stage)) run.stages.push(job.stage);
   if (!cur) {
     run.jobs[key] = { ...job, attempts: 1 };
-    return;
+    return true;
   }
   if (cur.id === job.id) {
     // Same attempt: never move back from a finished state (deliveries can arrive out of order).
-    if (isTerminal(cur.status) && !isTerminal(job.status)) return;
-    run.jobs[key] = { ...cur, ...job, attempts: cur.attempts };
-    return;
+    if (isTerminal(cur.status) && !isTerminal(job.status)) return false;
+    const next = { ...cur, ...job, attempts: cur.attempts };
+    const changed = JSON.stringify(next) !== JSON.stringify(cur);
+    run.jobs[key] = next;
+    return changed;
   }
-  if (newerAttempt(cur, job)) run.jobs[key] = { ...job, attempts: cur.attempts + 1 };
+  if (!newerAttempt(cur, job)) return false;
+  run.jobs[key] = { ...job, attempts: cur.attempts + 1 };
+  return true;
 }
 
 /** A stage's status from its jobs' latest attempts; allowed failures do not fail it. */
@@ -166,10 +173,18 @@ export function trackCi(prev: CiRun | undefined, event: CiEvent, branch: BranchS
   }
   if (ci.url && (ci.level === 'pipeline' || !run.url)) run.url = ci.url;
   if (ci.stages.length) run.stages = [...ci.stages, ...run.stages.filter((s) => !ci.stages.includes(s))];
-  for (const job of ci.jobs) mergeJob(run, job);
+  let changedJobs = false;
+  for (const job of ci.jobs) changedJobs = mergeJob(run, job) || changedJobs;
+  const newAttempt = ci.attempt !== null && ci.attempt > (run.attempt ?? 0);
+  if (newAttempt) run.attempt = ci.attempt;
 
   const wasResting = resting(run.status) && run.posted !== null;
-  if (ci.level === 'pipeline') {
+  // After the outcome, a "still running" event reopens the run only with news (a retried job, a new attempt);
+  // otherwise it is a late delivery of an older state, and changes nothing.
+  const stale = wasResting && !resting(ci.status) && !changedJobs && !newAttempt;
+  if (stale) {
+    // keep the outcome
+  } else if (ci.level === 'pipeline') {
     run.status = ci.status;
     run.startedAt = ci.startedAt ?? run.startedAt;
     run.finishedAt = resting(ci.status) ? ci.finishedAt ?? run.finishedAt : null;
