@@ -1,7 +1,6 @@
 import { ALL_EVENTS } from '../src/github-events.js';
-import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { enableServiceHook, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { offCommand } from './off.js';
 
@@ -31,20 +30,9 @@ export async function ciCommand(args: string[], ctx: CommandContext): Promise<Co
   }
   if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
   if (rest.length) return text(MSG.parse(`unexpected \`${rest.join(' ')}\` (the platform is detected from each delivery)`, usage('ci', ctx.prefix)));
-  const existing = await ctx.store.findHook(ctx.channelId, 'ci');
-  let hook: Hook;
-  let verb: string;
-  if (existing) {
-    hook = (await ctx.store.updateHook(existing.id, { enabled: true }))!;
-    verb = existing.enabled ? 'is already on' : 're-enabled';
-  } else {
-    hook = await ctx.store.createHook({
-      guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service: 'ci',
-      secret: ctx.newSecret(), verify: 'ci', events: [ALL_EVENTS], filters: {}, templates: {}, enabled: true,
-      createdAt: new Date(ctx.clock.now()).toISOString(),
-    });
-    verb = 'created';
-  }
+  const { hook, existing } = await enableServiceHook(ctx, 'ci', () => ({}),
+    { secret: ctx.newSecret(), verify: 'ci', events: [ALL_EVENTS], filters: {} });
+  const verb = !existing ? 'created' : existing.enabled ? 'is already on' : 're-enabled';
   const url = `${ctx.publicUrl()}/webhook/ci/${hook.id}`;
   return {
     reply: {

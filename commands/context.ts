@@ -1,5 +1,5 @@
 import type { Clock } from '../src/ports.js';
-import type { Store } from '../src/store/store.js';
+import type { Hook, NewHook, Store } from '../src/store/store.js';
 import type { DiscordMessage } from '../src/types.js';
 import type { UrlPolicy } from '../src/forward/url-policy.js';
 
@@ -35,3 +35,20 @@ export interface CommandResult {
 }
 
 export const text = (content: string): CommandResult => ({ reply: { content, allowed_mentions: { parse: [] } } });
+
+/**
+ * The channel's hook of a service, turned on: the existing one (same id, URL and secret) updated with
+ * `settings(existing)`, or a new one created from `create` and `settings()`. `existing` is the hook as it was.
+ */
+export async function enableServiceHook(
+  ctx: CommandContext, service: string, settings: (existing?: Hook) => Partial<NewHook>,
+  create: Pick<NewHook, 'secret' | 'verify' | 'events' | 'filters'> & Partial<NewHook>,
+): Promise<{ hook: Hook; existing?: Hook }> {
+  const existing = await ctx.store.findHook(ctx.channelId, service);
+  if (existing) return { hook: (await ctx.store.updateHook(existing.id, { ...settings(existing), enabled: true }))!, existing };
+  const hook = await ctx.store.createHook({
+    guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service, templates: {}, enabled: true,
+    createdAt: new Date(ctx.clock.now()).toISOString(), ...create, ...settings(),
+  });
+  return { hook };
+}

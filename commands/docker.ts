@@ -1,6 +1,6 @@
 import { DOCKER_CATEGORIES } from '../src/docker/docker-events.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { enableServiceHook, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { offCommand } from './off.js';
 import { parseOptions } from './options.js';
@@ -25,13 +25,8 @@ export async function dockerCommand(args: string[], ctx: CommandContext): Promis
   const containers = opts.flags.containers?.split(',').map((c) => c.trim()).filter(Boolean).join(',');
   if (opts.flags.containers !== undefined && !containers) return text(MSG.parse('--containers needs names', u));
   const filters: Record<string, string> = containers ? { containers } : {};
-  const existing = await ctx.store.findHook(ctx.channelId, 'docker');
-  const hook = existing
-    ? (await ctx.store.updateHook(existing.id, { enabled: true, events, filters }))!
-    : await ctx.store.createHook({
-      guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service: 'docker', secret: '', verify: 'none',
-      events, filters, templates: {}, enabled: true, createdAt: new Date(ctx.clock.now()).toISOString(), rateLimit: 0,
-    });
+  const { hook, existing } = await enableServiceHook(ctx, 'docker', () => ({ events, filters }),
+    { secret: '', verify: 'none', events, filters, rateLimit: 0 });
   const status = ctx.dockerStatus();
   return text([
     `🐳 Docker hook **${hook.id}** ${existing ? 'updated' : 'created'}: watching ${containers ? `containers/compose services **${containers.split(',').join(', ')}**` : '**all containers**'}`,

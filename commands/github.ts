@@ -1,7 +1,6 @@
 import { DEFAULT_GITHUB_EVENTS, GITHUB_EVENTS, githubEventLabels, resolveGithubEvents } from '../src/github-events.js';
-import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { enableServiceHook, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { parseOptions } from './options.js';
 import { offCommand } from './off.js';
@@ -30,22 +29,10 @@ export async function githubCommand(args: string[], ctx: CommandContext): Promis
   if (repo && !/^[\w.-]+\/[\w.-]+$/.test(repo)) {
     return text(MSG.parse(`\`${repo}\` is not a repository name like \`owner/name\``, usage('github', ctx.prefix)));
   }
-  const existing = await ctx.store.findHook(ctx.channelId, 'github');
-  const filters = { ...(existing?.filters ?? {}) };
-  if (repo) filters.repo = repo;
-  let hook: Hook;
-  let verb: string;
-  if (existing) {
-    hook = (await ctx.store.updateHook(existing.id, { enabled: true, events, filters }))!;
-    verb = existing.enabled ? 'updated' : 're-enabled';
-  } else {
-    hook = await ctx.store.createHook({
-      guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service: 'github',
-      secret: ctx.newSecret(), verify: 'github', events, filters, templates: {}, enabled: true,
-      createdAt: new Date(ctx.clock.now()).toISOString(),
-    });
-    verb = 'created';
-  }
+  const { hook, existing } = await enableServiceHook(ctx, 'github',
+    (before) => ({ events, filters: { ...(before?.filters ?? {}), ...(repo ? { repo } : {}) } }),
+    { secret: ctx.newSecret(), verify: 'github', events, filters: {} });
+  const verb = !existing ? 'created' : existing.enabled ? 'updated' : 're-enabled';
   const url = `${ctx.publicUrl()}/webhook/github/${hook.id}`;
   return {
     reply: {

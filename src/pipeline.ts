@@ -12,13 +12,12 @@ import type { Clock, Notifier } from './ports.js';
 import type { EventResult, Hook, NewOutboxRow, Store, StoredEvent } from './store/store.js';
 import { createForwarder, type Forwarder } from './forward/forwarder.js';
 import type { UrlPolicy } from './forward/url-policy.js';
-import type { NormalizedEvent } from './types.js';
+import type { DiscordMessage, NormalizedEvent } from './types.js';
 import { newCiBatchState, tellCiStory, type CiBatchState } from './ci/story.js';
 
 const BATCH = 100;
 const KICK_DELAY_MS = 5;
 const MAX_DEFER_MS = 200;
-import type { DiscordMessage } from './types.js';
 
 export interface PipelineDeps {
   store: Store;

@@ -21,7 +21,7 @@ export interface CiStory {
   ci?: CiUpdate;
 }
 
-const branchKeyOf = (run: CiRun) => `${run.platform}:${run.project}:${run.branch ?? ''}`;
+const branchKeyOf = (r: Pick<CiRun, 'platform' | 'project' | 'branch'>) => `${r.platform}:${r.project}:${r.branch ?? ''}`;
 
 /**
  * A CI pipeline or job event, told as a story: the run's first event posts a live message ("⚙️ Pipeline started"),
@@ -35,10 +35,10 @@ export async function tellCiStory(
   const key = `${hook.id}\u0000${runKey}`;
   if (!opts.test && !batch.runs.has(key)) batch.runs.set(key, (await store.getCiRun(hook.id, runKey)) as CiRun | undefined);
   const prev = opts.test ? undefined : batch.runs.get(key);
-  const probe = { platform: event.ci!.platform, project: event.ci!.project, branch: prev?.branch ?? event.ci!.branch } as CiRun;
-  const bKey = `${hook.id}\u0000${branchKeyOf(probe)}`;
+  const branchKey = branchKeyOf({ ...event.ci!, branch: prev?.branch ?? event.ci!.branch });
+  const bKey = `${hook.id}\u0000${branchKey}`;
   if (!opts.test && !batch.branches.has(bKey)) {
-    const b = await store.getCiBranch(hook.id, branchKeyOf(probe));
+    const b = await store.getCiBranch(hook.id, branchKey);
     batch.branches.set(bKey, b ? { result: b.result === 'failed' ? 'failed' : 'passed', streak: b.streak } : undefined);
   }
   const { run, actions } = trackCi(prev, event, opts.test ? undefined : batch.branches.get(bKey));
@@ -67,7 +67,7 @@ export async function tellCiStory(
     } else {
       story.final = { view: ciView(run, a.transition, event.occurredAt), body: formatCiFinal(run, a.transition, a.branch, event.occurredAt) };
       if (a.branch) {
-        branch = { key: branchKeyOf(run), result: a.branch.result, streak: a.branch.streak };
+        branch = { key: branchKey, result: a.branch.result, streak: a.branch.streak };
         batch.branches.set(bKey, a.branch);
       }
     }
