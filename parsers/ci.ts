@@ -1,6 +1,6 @@
 import type { CiEvent, CiInfo, CiJob, CiPlatform, CiStatus, EventStatus, FieldValue } from '../src/types.js';
 import { formatDuration } from './duration.js';
-import { ParseError, trimText } from './github.js';
+import { ParseError, trimText } from './common.js';
 
 type Json = Record<string, any>;
 

@@ -1,5 +1,5 @@
 import type { EventStatus, FieldValue, NormalizedEvent } from '../src/types.js';
-import { ParseError, trimText } from './github.js';
+import { ParseError, trimText } from './common.js';
 
 type Json = Record<string, any>;
 

@@ -1,7 +1,7 @@
 import { classify, exitMeaning, type DockerEvent } from '../src/docker/docker-events.js';
 import type { DockerNormalizedEvent, EventStatus, NormalizedEvent } from '../src/types.js';
 import { formatDuration } from './duration.js';
-import { ParseError } from './github.js';
+import { ParseError } from './common.js';
 
 /** What the Docker watcher stores for one event: the raw event plus what it looked up about it. */
 export interface DockerPayload {

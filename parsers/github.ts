@@ -3,16 +3,11 @@ import type {
 } from '@octokit/webhooks-types';
 import type { Actor, EventStatus, FieldValue, NormalizedEvent } from '../src/types.js';
 import { formatDuration } from './duration.js';
+import { ParseError, trimText } from './common.js';
+
+export { ParseError } from './common.js';
 
 /** A payload that cannot be read as the GitHub event it claims to be. */
-export class ParseError extends Error {
-  readonly status = 400;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ParseError';
-  }
-}
-
 type Json = Record<string, any>;
 
 /**
@@ -356,11 +351,3 @@ function numberOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** Trims long text to `max` characters on a line or word boundary, with an ellipsis. */
-export function trimText(text: string, max: number): string {
-  const t = text.replace(/\r\n/g, '\n').trim();
-  if (t.length <= max) return t;
-  const cut = t.slice(0, max - 1);
-  const at = Math.max(cut.lastIndexOf('\n'), cut.lastIndexOf(' '));
-  return `${(at > max * 0.6 ? cut.slice(0, at) : cut).trimEnd()}…`;
-}

@@ -1,5 +1,6 @@
 import type { NormalizedEvent } from '../src/types.js';
-import { ParseError, parseGithub } from './github.js';
+import { parseGithub } from './github.js';
+import { ParseError } from './common.js';
 import { parseCustom } from './custom.js';
 import { parseDocker } from './docker.js';
 import { parseCi } from './ci.js';
