@@ -11,6 +11,7 @@ import express from 'express';
 import { Webhooks } from '@octokit/webhooks';
 import { pino } from 'pino';
 import { createApp } from '../src/http/app.js';
+import { createIngest } from '../src/ingest.js';
 import { createMetrics } from '../src/metrics.js';
 import { createPipeline } from '../src/pipeline.js';
 import { systemClock } from '../src/ports.js';
@@ -37,7 +38,7 @@ async function hookbot() {
     notifier: { post: async () => { await new Promise((r) => setTimeout(r, 30)); return { messageId: String(++n) }; }, edit: async () => {}, dm: async () => {} },
   });
   const app = createApp({
-    store, onStored: () => { if (mode !== 'ingest-only') pipeline.kick(); }, log, metrics, clock: systemClock, maxBodyBytes: 26214400,
+    store, ingest: createIngest({ store }), onStored: () => { if (mode !== 'ingest-only') pipeline.kick(); }, log, metrics, clock: systemClock, maxBodyBytes: 26214400,
     health: async () => ({ ready: true, status: 'ok', discord: 'up', docker: 'down', db: 'up' }),
   });
   return { app, store };

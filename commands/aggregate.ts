@@ -5,11 +5,13 @@ import { MSG, usage } from './messages.js';
 import { parseOptions } from './options.js';
 import { resolveRef } from './resolve-ref.js';
 
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
 /** `30s`, `5m`, `2h` → seconds; null when not a duration. */
 export function parseWindow(s: string): number | null {
   const m = /^(\d+)\s*(s|m|h)$/i.exec(s.trim());
   if (!m) return null;
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2].toLowerCase() as 's' | 'm' | 'h'];
+  return Number(m[1]) * UNIT_SECONDS[m[2].toLowerCase()];
 }
 
 /** `!hook <ref> aggregate 5m [--except failed|none]` and `!hook <ref> aggregate off`. */
@@ -35,7 +37,7 @@ export async function aggregateCommand(ref: string, args: string[], ctx: Command
   const seconds = parseWindow(size);
   if (seconds === null || seconds < 30 || seconds > 86_400) return text(MSG.parse(`\`${size}\` is not a window from 30s to 24h`, u));
   const except = (opts.flags.except ?? 'failed').toLowerCase();
-  if (!['failed', 'none'].includes(except)) return text(MSG.parse('--except is `failed` (default) or `none`', u));
+  if (except !== 'failed' && except !== 'none') return text(MSG.parse('--except is `failed` (default) or `none`', u));
   await ctx.store.updateHook(hook.id, { aggregateSeconds: seconds, aggregateExcept: except });
   return text(`📊 **${hook.id}** now posts one digest every **${windowLabel(seconds)}**${except === 'failed' ? ' — failures still post at once (`--except none` folds them in too)' : ', failures included'}.`);
 }

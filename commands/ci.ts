@@ -1,4 +1,4 @@
-import { ALL_EVENTS } from '../src/github-events.js';
+import { ALL_EVENTS } from '../parsers/github-events.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { enableServiceHook, text } from './context.js';
 import { MSG, usage } from './messages.js';

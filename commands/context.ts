@@ -41,7 +41,7 @@ export const text = (content: string): CommandResult => ({ reply: { content, all
  * `settings(existing)`, or a new one created from `create` and `settings()`. `existing` is the hook as it was.
  */
 export async function enableServiceHook(
-  ctx: CommandContext, service: string, settings: (existing?: Hook) => Partial<NewHook>,
+  ctx: CommandContext, service: NewHook['service'], settings: (existing?: Hook) => Partial<NewHook>,
   create: Pick<NewHook, 'secret' | 'verify' | 'events' | 'filters'> & Partial<NewHook>,
 ): Promise<{ hook: Hook; existing?: Hook }> {
   const existing = await ctx.store.findHook(ctx.channelId, service);

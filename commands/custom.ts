@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkForwardUrl } from '../src/forward/url-policy.js';
+import { checkForwardUrl, DEFAULT_URL_POLICY } from '../src/forward/url-policy.js';
 import { SCHEMES, type Scheme } from '../src/http/verify.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { text } from './context.js';
@@ -15,7 +15,7 @@ export function newStandardSecret(): string {
 const PROVIDER_ISSUED = new Set<Scheme>(['stripe', 'slack']);
 
 /** How a sender signs for each scheme: shown in the setup reply. */
-export const HOW_TO_SIGN: Record<Scheme, string> = {
+const HOW_TO_SIGN: Record<Scheme, string> = {
   github: 'GitHub webhook secret → `X-Hub-Signature-256`',
   gitlab: 'GitLab **Secret token** → `X-Gitlab-Token`',
   stripe: 'Stripe endpoint signing secret (`whsec_…`) → `Stripe-Signature`',
@@ -34,13 +34,14 @@ export async function customCommand(args: string[], ctx: CommandContext): Promis
   const u = usage('custom', ctx.prefix);
   if (!opts.ok) return text(MSG.parse(opts.error, u));
   if (opts.positional.length > 1) return text(MSG.parse(`only one forward URL, got ${opts.positional.length}`, u));
-  const scheme = (opts.flags.verify ?? 'hmac').toLowerCase() as Scheme;
-  if (!SCHEMES.includes(scheme)) return text(MSG.parse(`unknown scheme \`${opts.flags.verify}\`; valid: ${SCHEMES.join(', ')}`, u));
+  const wanted = (opts.flags.verify ?? 'hmac').toLowerCase();
+  const scheme = SCHEMES.find((s) => s === wanted);
+  if (!scheme) return text(MSG.parse(`unknown scheme \`${opts.flags.verify}\`; valid: ${SCHEMES.join(', ')}`, u));
   const rate = opts.flags.rate === undefined ? 60 : Number(opts.flags.rate);
   if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) return text(MSG.parse('--rate is deliveries per minute, 1 to 100000', u));
   const url = opts.positional[0];
   if (url) {
-    const problem = await checkForwardUrl(url, ctx.forwardPolicy ?? { privateAddresses: 'allow', allowLinkLocal: false });
+    const problem = await checkForwardUrl(url, ctx.forwardPolicy ?? DEFAULT_URL_POLICY);
     if (problem) return text(MSG.parse(`that forward URL is refused: ${problem}`, u));
   }
   const forwardEvents = opts.flags.events ? opts.flags.events.split(',').map((e) => e.trim()).filter(Boolean) : ['*'];

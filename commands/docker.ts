@@ -1,4 +1,4 @@
-import { DOCKER_CATEGORIES } from '../src/docker/docker-events.js';
+import { DOCKER_CATEGORIES } from '../parsers/docker-events.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { enableServiceHook, text } from './context.js';
 import { MSG, usage } from './messages.js';

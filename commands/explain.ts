@@ -1,8 +1,8 @@
 import { formatEvent } from '../formatters/format-event.js';
 import { ciView, formatCiLive } from '../formatters/ci.js';
-import type { CiRun } from '../src/ci/tracker.js';
+import { ciRunView } from '../src/ci/run-view.js';
 import { parseDelivery } from '../parsers/index.js';
-import { decide } from '../src/decide.js';
+import { decide } from '../src/rules/decide.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { text } from './context.js';
 import { MSG } from './messages.js';
@@ -23,12 +23,13 @@ export async function explainCommand(ref: string, ctx: CommandContext): Promise<
     payload = JSON.parse(ev.payload);
     let event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
     // A CI job or pipeline event is part of its run: the run as it stands is what filters see.
-    const run = 'ci' in event && event.ci ? (await ctx.store.getCiRun(hook.id, event.ci.runKey)) as CiRun | undefined : undefined;
+    const run = 'ci' in event && event.ci ? await ctx.store.getCiRun(hook.id, event.ci.runKey) : undefined;
     const about = run ? `“${event.title}”, part of run ${run.runId} (${run.status})` : `“${event.title}”`;
-    if (run) event = ciView(run, null, event.occurredAt);
+    const view = run ? ciRunView(run) : undefined;
+    if (view) event = ciView(view, null, event.occurredAt);
     const decision = decide(hook, event);
     const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
-    const preview = run ? formatCiLive(run, { first: false }) : formatEvent(event, template, payload);
+    const preview = view ? formatCiLive(view, { first: false }) : formatEvent(event, template, payload);
     const lines = [
       `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — ${about}.`,
       decision.keep ? `✅ Kept: ${decision.reason}.` : `🚫 Dropped: ${decision.reason}.`,

@@ -1,4 +1,4 @@
-import { FILTER_KEYS, parseFilterTerm, SPECIAL_KEYS, storedTerm } from '../src/filters.js';
+import { FILTER_KEYS, parseFilterTerm, SPECIAL_KEYS, storedTerm } from '../src/rules/filters.js';
 import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { text } from './context.js';

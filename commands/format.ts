@@ -1,5 +1,5 @@
 import { checkTemplate, TemplateError } from '../formatters/template.js';
-import { GITHUB_EVENTS } from '../src/github-events.js';
+import { githubEventByAlias } from '../parsers/github-events.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { text } from './context.js';
 import { MSG, usage } from './messages.js';
@@ -11,8 +11,7 @@ function splitTarget(target: string): { ref: string; event: string | null } {
   if (dash === -1) return { ref: target, event: '*' };
   const ref = target.slice(0, dash);
   const name = target.slice(dash + 1).toLowerCase();
-  const hit = Object.entries(GITHUB_EVENTS).find(([, v]) => v.aliases.includes(name));
-  return { ref, event: hit ? hit[0] : /^[a-z_.]+$/.test(name) ? name : null };
+  return { ref, event: githubEventByAlias(name) ?? (/^[a-z_.]+$/.test(name) ? name : null) };
 }
 
 /** `!hook format <ref>[-<event>] "<template>"` and `!hook format <ref>[-<event>] reset`. */

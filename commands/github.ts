@@ -1,4 +1,4 @@
-import { DEFAULT_GITHUB_EVENTS, GITHUB_EVENTS, githubEventLabels, resolveGithubEvents } from '../src/github-events.js';
+import { DEFAULT_GITHUB_EVENTS, GITHUB_EVENTS, githubEventLabels, resolveGithubEvents } from '../parsers/github-events.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { enableServiceHook, text } from './context.js';
 import { MSG, usage } from './messages.js';
@@ -8,7 +8,7 @@ import { offCommand } from './off.js';
 /** `!hook github on [--events …] [--repo owner/name]` and `!hook github off`. */
 export async function githubCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
   const [mode, ...rest] = args;
-  if (mode?.toLowerCase() === 'off') return githubOff(ctx);
+  if (mode?.toLowerCase() === 'off') return offCommand('github', ctx);
   if (mode?.toLowerCase() !== 'on') {
     return text(MSG.parse(mode ? `\`${mode}\` is not \`on\` or \`off\`.` : 'Say `on` or `off`.', usage('github', ctx.prefix)));
   }
@@ -62,8 +62,4 @@ export async function githubCommand(args: string[], ctx: CommandContext): Promis
     secretUndelivered: `⚠️ I couldn't DM you the secret — your direct messages are closed for this server. `
       + `Enable **Allow direct messages from server members** (server name → Privacy Settings), then run \`${ctx.prefix} github on\` again: it sends the same secret.`,
   };
-}
-
-function githubOff(ctx: CommandContext): Promise<CommandResult> {
-  return offCommand('github', ctx);
 }

@@ -1,3 +1,4 @@
+import { SCHEMES } from '../src/http/verify.js';
 import type { CommandContext, CommandResult } from './context.js';
 
 /** The command list with one example each (the contract's table). */
@@ -13,7 +14,7 @@ export function helpText(p: string): string {
     `\`${p} format <ref>[-<event>] reset\` — back to the default layout. e.g. \`${p} format github reset\``,
     `\`${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]\` — container and image events. e.g. \`${p} docker on --containers web --events die,oom\``,
     `\`${p} ci on\` — GitLab CI, GitHub Actions, CircleCI and Jenkins pipelines, one URL`,
-    `\`${p} custom [<url>] [--verify scheme] [--events a,b] [--rate 60]\` — an endpoint for any JSON (schemes: github gitlab stripe slack circleci standard hmac token none); <url> also forwards, signed. e.g. \`${p} custom --verify stripe\``,
+    `\`${p} custom [<url>] [--verify scheme] [--events a,b] [--rate 60]\` — an endpoint for any JSON (schemes: ${SCHEMES.join(' ')}); <url> also forwards, signed. e.g. \`${p} custom --verify stripe\``,
     `\`${p} <ref> filter key=value …\` / \`filter clear\` — only matching events (AND-ed; \`!=\`, \`a,b\`, \`release/*\`). e.g. \`${p} github filter branch=main\``,
     `\`${p} <ref> aggregate 5m\` / \`aggregate off\` — one digest per window (30s–24h). e.g. \`${p} github aggregate 15m\``,
     `\`${p} <ref> alert-if "<expr>" [--ping @role]\` — an extra alert when a rule becomes true. e.g. \`${p} github alert-if "pr.status == 'approved' and pr.reviews >= 2" --ping @devops\``,

@@ -5,7 +5,6 @@ import { formatCommand } from './format.js';
 import { githubCommand } from './github.js';
 import { helpCommand, helpText } from './help.js';
 import { listCommand } from './list.js';
-import { MSG } from './messages.js';
 import { offCommand } from './off.js';
 import { testCommand } from './test.js';
 import { customCommand } from './custom.js';
@@ -35,7 +34,6 @@ const VERBS: Record<string, Verb> = {
   docker: dockerCommand,
   ci: ciCommand,
 };
-
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
 export async function runCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {

@@ -1,6 +1,6 @@
 import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { githubEventLabels } from '../src/github-events.js';
+import { githubEventLabels } from '../parsers/github-events.js';
 import { describeFilters, filteredToday } from './filter.js';
 import { windowLabel } from '../formatters/digest.js';
 

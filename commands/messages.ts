@@ -1,4 +1,6 @@
-/** Every user-facing error wording, in one place. `p` is the command prefix (`!hook`). */
+import { SCHEMES } from '../src/http/verify.js';
+
+/** Every user-facing error wording, in one place. `p` is the command prefix (`COMMAND_PREFIX`, `!hook` by default). */
 export const MSG = {
   noPermission: (p: string) =>
     `⛔ You need the **Manage Webhooks** (or Administrator) permission in this channel to change hooks. `
@@ -7,30 +9,24 @@ export const MSG = {
     `❓ No hook \`${ref}\` here. Use a hook id from \`${p} list\` (like \`hook_001\`) or, in the hook's channel, its service name (\`github\`).`,
   parse: (why: string, usage: string) => `⚠️ ${why}\nUsage: \`${usage}\``,
   notYet: (what: string) => `🚧 \`${what}\` is not available in this version of hookbot yet.`,
-  noGuild: 'hookbot commands work in a server channel, not in DMs.',
 } as const;
 
-/** One line per command: usage and an example. Kept in the order of the contract. */
-export const USAGE = {
-  help: '!hook help',
-  github: '!hook github on [--events push,pr,issues,release,workflow|all] [--repo owner/name]',
-  githubOff: '!hook github off',
-  list: '!hook list',
-  delete: '!hook delete <id>',
-  off: '!hook <ref> off',
-  test: '!hook test <id> [--last]',
-  format: '!hook format <ref>[-<event>] "<template>"  |  !hook format <ref>[-<event>] reset',
-  custom: '!hook custom [<url>] [--verify github|gitlab|stripe|slack|circleci|standard|hmac|token|none] [--events a,b] [--rate 60]',
-  secret: '!hook <ref> secret <value>',
-  docker: '!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  !hook docker off',
-  replay: '!hook <id> replay',
-  ci: '!hook ci on  |  !hook ci off',
-  alertIf: '!hook <ref> alert-if "<expr>" [--ping @role]  |  alert-if clear  |  alert-if remove <n>',
-  aggregate: '!hook <ref> aggregate 5m [--except failed|none]  |  !hook <ref> aggregate off',
-  filter: '!hook <ref> filter key=value [key!=value …]  |  !hook <ref> filter clear',
+/** The usage line of each command that answers with one, with the prefix `p`. Kept in the order of the contract. */
+const USAGE = {
+  github: (p: string) => `${p} github on [--events push,pr,issues,release,workflow|all] [--repo owner/name]`,
+  delete: (p: string) => `${p} delete <id>`,
+  test: (p: string) => `${p} test <id> [--last]`,
+  format: (p: string) => `${p} format <ref>[-<event>] "<template>"  |  ${p} format <ref>[-<event>] reset`,
+  custom: (p: string) => `${p} custom [<url>] [--verify ${SCHEMES.join('|')}] [--events a,b] [--rate 60]`,
+  secret: (p: string) => `${p} <ref> secret <value>`,
+  docker: (p: string) => `${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  ${p} docker off`,
+  ci: (p: string) => `${p} ci on  |  ${p} ci off`,
+  alertIf: (p: string) => `${p} <ref> alert-if "<expr>" [--ping @role]  |  alert-if clear  |  alert-if remove <n>`,
+  aggregate: (p: string) => `${p} <ref> aggregate 5m [--except failed|none]  |  ${p} <ref> aggregate off`,
+  filter: (p: string) => `${p} <ref> filter key=value [key!=value …]  |  ${p} <ref> filter clear`,
 } as const;
 
-/** A usage line with the configured prefix. */
+/** A command's usage line with the configured prefix. */
 export function usage(key: keyof typeof USAGE, prefix: string): string {
-  return USAGE[key].replaceAll('!hook', prefix);
+  return USAGE[key](prefix);
 }

@@ -1,4 +1,4 @@
-export type Options = { ok: true; positional: string[]; flags: Record<string, string> } | { ok: false; error: string };
+type Options = { ok: true; positional: string[]; flags: Record<string, string> } | { ok: false; error: string };
 
 /** Splits `--name value` / `--name=value` flags from positional arguments; only `allowed` flags are accepted. */
 export function parseOptions(args: string[], allowed: string[]): Options {

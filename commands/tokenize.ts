@@ -1,6 +1,6 @@
 const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '‘': '’', '„': '“', '«': '»' };
 
-export type Tokens = { ok: true; tokens: string[] } | { ok: false; error: string };
+type Tokens = { ok: true; tokens: string[] } | { ok: false; error: string };
 
 /**
  * Splits a command line into arguments. `"…"`, `'…'` and typographic quotes group words; a quote that is

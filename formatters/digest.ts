@@ -1,21 +1,8 @@
-import type { DiscordMessage, NormalizedEvent } from '../src/types.js';
+import type { DigestItem, DiscordMessage, NormalizedEvent } from '../src/types.js';
 import { STATUS_COLOR } from './colors.js';
 import { fitToDiscordLimits, truncate } from './limits.js';
 
-/** What a digest keeps of one event. */
-export interface DigestItem {
-  source: string;
-  kind: string;
-  event: string;
-  action: string | null;
-  title: string;
-  url: string | null;
-  status: string;
-  branch: string | null;
-  container: string | null;
-  exitCode: number | null;
-  at: string;
-}
+export type { DigestItem };
 
 export function digestItem(e: NormalizedEvent): DigestItem {
   const f = e.fields as Record<string, unknown>;

@@ -23,28 +23,32 @@ function validIso(t: string): string | undefined {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
+/** A rendered event: the Discord message, and its one-line form for when a backlog is condensed. */
+export interface RenderedEvent {
+  body: DiscordMessage;
+  /** `[title](url)`, or the first line of the template's text. */
+  line: string;
+}
+
 /**
- * Turns a normalized event (and the hook's template, if any) into a Discord message within Discord's limits.
- * A template renders to the message text; when it renders to nothing the default embed is used instead.
- * Mentions are never allowed here: only alert-if alerts may mention.
+ * Renders an event once (with the hook's template, if any) into its Discord message, within Discord's limits,
+ * and its one-line form. A template renders to the message text; when it renders to nothing the default embed
+ * is used instead. Mentions are never allowed here: only alert-if alerts may mention.
  */
-export function formatEvent(event: NormalizedEvent, template?: string | null, payload?: unknown): DiscordMessage {
+export function renderEvent(event: NormalizedEvent, template?: string | null, payload?: unknown): RenderedEvent {
   const noMentions = { parse: [] as string[] };
-  if (template) {
-    const text = renderTemplate(template, templateView(event, payload)).trim();
-    if (text) return fitToDiscordLimits({ content: text, allowed_mentions: noMentions });
+  const text = template ? renderTemplate(template, templateView(event, payload)).trim() : '';
+  if (text) {
+    return { body: fitToDiscordLimits({ content: text, allowed_mentions: noMentions }), line: truncate(text.split('\n', 1)[0], 200) };
   }
   const embed = buildEmbed(event);
   for (const key of Object.keys(embed) as (keyof DiscordEmbed)[]) if (embed[key] === undefined) delete embed[key];
-  return fitToDiscordLimits({ embeds: [embed], allowed_mentions: noMentions });
+  const title = truncate(event.title.replace(/[[\]]/g, (c) => `\\${c}`), 150);
+  const line = event.url && /^https?:\/\//.test(event.url) ? `[${title}](${event.url})` : `**${title}**`;
+  return { body: fitToDiscordLimits({ embeds: [embed], allowed_mentions: noMentions }), line };
 }
 
-/** The one-line form of an event, used when a backlog is condensed: `[title](url)` or the template's first line. */
-export function formatLine(event: NormalizedEvent, template?: string | null, payload?: unknown): string {
-  if (template) {
-    const text = renderTemplate(template, templateView(event, payload)).trim().split('\n', 1)[0];
-    if (text) return truncate(text, 200);
-  }
-  const title = truncate(event.title.replace(/[[\]]/g, (c) => `\\${c}`), 150);
-  return event.url && /^https?:\/\//.test(event.url) ? `[${title}](${event.url})` : `**${title}**`;
+/** The Discord message of an event (see renderEvent). */
+export function formatEvent(event: NormalizedEvent, template?: string | null, payload?: unknown): DiscordMessage {
+  return renderEvent(event, template, payload).body;
 }

@@ -6,6 +6,9 @@ import type { DiscordMessage } from '../src/types.js';
  */
 const notice = (content: string): DiscordMessage => ({ content, allowed_mentions: { parse: [] } });
 
+/** The command prefix when `COMMAND_PREFIX` is not set. */
+export const DEFAULT_PREFIX = '!hook';
+
 export const NOTICE = {
   /** DM to a hook's creator: Discord refused a post for good (missing permission, unknown channel…). */
   postFailed: (p: string, o: { hookId: string; channelId: string; reason: string; discordCode?: number; httpStatus?: number }) => {

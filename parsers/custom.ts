@@ -6,7 +6,7 @@ type Json = Record<string, any>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
 
 /** Colour from the words senders use for severity and status. */
-export function statusFromWords(...words: unknown[]): EventStatus {
+function statusFromWords(...words: unknown[]): EventStatus {
   const w = words.filter((x) => typeof x === 'string').join(' ').toLowerCase();
   if (/\b(critical|crit|fatal|emerg|error|err|fail(ed|ure)?|down|alert|firing|panic|outage)\b/.test(w)) return 'failure';
   if (/\b(warn(ing)?|degraded|pending|retry)\b/.test(w)) return 'warning';
@@ -28,7 +28,7 @@ function topLevel(p: Json): Record<string, FieldValue> {
 
 /** Stripe amounts are in the smallest unit, except for zero-decimal currencies. */
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-export function formatMoney(amount: number, currency: string): string {
+function formatMoney(amount: number, currency: string): string {
   const c = currency.toLowerCase();
   return `${ZERO_DECIMAL.has(c) ? amount : (amount / 100).toFixed(2)} ${c.toUpperCase()}`;
 }

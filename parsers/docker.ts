@@ -1,30 +1,7 @@
-import { classify, exitMeaning, type DockerEvent } from '../src/docker/docker-events.js';
 import type { DockerNormalizedEvent, EventStatus, NormalizedEvent } from '../src/types.js';
 import { formatDuration } from './duration.js';
 import { ParseError } from './common.js';
-
-/** What the Docker watcher stores for one event: the raw event plus what it looked up about it. */
-export interface DockerPayload {
-  event: DockerEvent;
-  container?: {
-    name: string;
-    image: string;
-    state?: {
-      Status?: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string;
-      Health?: { Status?: string; Log?: { Output?: string; ExitCode?: number }[] };
-    };
-    restartCount?: number;
-  };
-  /** Last log lines (stdout and stderr, demultiplexed), oldest first. */
-  logs?: string[];
-  image?: { tags: string[]; sizeBytes?: number; layers?: number };
-  /** Starts of this container in the recent window (restart loops). */
-  restarts?: { count: number; windowMin: number };
-  /** Similar events folded into this one (restart loops, health flapping). */
-  suppressed?: number;
-  /** Found by comparing container states after the daemon came back, not from the event stream. */
-  reconciled?: boolean;
-}
+import { classify, exitMeaning, type DockerEvent, type DockerPayload } from './docker-events.js';
 
 function uptime(startedAt?: string, finishedAt?: string): string | null {
   const a = Date.parse(startedAt ?? '');
@@ -76,7 +53,7 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
   const logsBlock = p.logs?.length ? `\n**Last log lines**\n\`\`\`\n${tail(p.logs, 1500)}\n\`\`\`` : '';
   const folded = p.suppressed ? `\n_${p.suppressed} similar event${p.suppressed === 1 ? '' : 's'} folded into this message._` : '';
   const note = p.reconciled ? '\n_Seen after reconnecting to Docker (the event itself was missed while the daemon was away)._' : '';
-  let kind: string;
+  let kind: DockerNormalizedEvent['kind'];
   let title: string;
   let status: EventStatus;
   let summary = '';
@@ -138,7 +115,7 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
     summary = [size && `Size: ${size}`, layers !== null && `Layers: ${layers}`].filter(Boolean).join(' · ');
   }
   return {
-    ...base, kind: kind as DockerNormalizedEvent['kind'], event: category, title, status,
+    ...base, kind, event: category, title, status,
     summary: `${summary}${logsBlock}${folded}${note}`.trim() || undefined,
   };
 }

@@ -5,9 +5,6 @@ import type { Actor, EventStatus, FieldValue, NormalizedEvent } from '../src/typ
 import { formatDuration } from './duration.js';
 import { ParseError, trimText } from './common.js';
 
-export { ParseError } from './common.js';
-
-/** A payload that cannot be read as the GitHub event it claims to be. */
 type Json = Record<string, any>;
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { NOTICE } from '../formatters/notices.js';
 import type { Pipeline } from './pipeline.js';
 import type { Store } from './store/store.js';
 
@@ -15,14 +16,7 @@ export async function announceUrlChange(opts: { store: Store; pipeline: Pipeline
   const byChannel = new Map<string, typeof hooks>();
   for (const h of hooks) byChannel.set(h.channelId, [...(byChannel.get(h.channelId) ?? []), h]);
   for (const [channelId, list] of byChannel) {
-    await pipeline.notice(channelId, {
-      content: [
-        `🔁 hookbot's public URL changed from ${previous} to **${publicUrl}**. Update the webhook URL at the sender:`,
-        ...list.map((h) => `• **${h.id}** (${h.service}): \`${publicUrl}/webhook/${h.service}/${h.id}\``),
-        'Set NGROK_DOMAIN (a reserved domain) or PUBLIC_URL to keep one URL across restarts.',
-      ].join('\n'),
-      allowed_mentions: { parse: [] },
-    });
+    await pipeline.notice(channelId, NOTICE.urlChanged({ previous, publicUrl, hooks: list }));
   }
   log.info({ previous, publicUrl, channels: byChannel.size }, 'public URL changed; channels told');
   return byChannel.size;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_URL_POLICY } from './forward/url-policy.js';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 const withDefault = <T extends z.ZodType>(schema: T, def: z.input<T>) =>
@@ -25,9 +26,9 @@ const schema = z.object({
   RETENTION_DAYS: withDefault(z.coerce.number({ error: 'must be a number of days' }).positive(), '30'),
   MAX_STORED_EVENTS: withDefault(z.coerce.number({ error: 'must be a number' }).int().positive(), '100000'),
   /** Forward targets on private networks (10/8, 172.16/12, 192.168/16, loopback, fc00::/7): allow or deny. */
-  FORWARD_PRIVATE_ADDRESSES: withDefault(z.enum(['allow', 'deny']), 'allow'),
+  FORWARD_PRIVATE_ADDRESSES: withDefault(z.enum(['allow', 'deny']), DEFAULT_URL_POLICY.privateAddresses),
   /** Link-local and cloud metadata addresses (169.254/16, fe80::/10) are refused unless this is true. */
-  FORWARD_ALLOW_LINK_LOCAL: withDefault(z.enum(['true', 'false']), 'false'),
+  FORWARD_ALLOW_LINK_LOCAL: withDefault(z.enum(['true', 'false']), DEFAULT_URL_POLICY.allowLinkLocal ? 'true' : 'false'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -9,8 +9,10 @@ import { attachChatCommands } from './discord/chat-commands.js';
 import { createRestNotifier } from './discord/notifier.js';
 import { connectDiscord, DISALLOWED_INTENTS } from './discord/connect.js';
 import { attachSlashCommands, registerSlashCommands } from './discord/slash-commands.js';
-import { createDockerWatcher } from './docker/watcher.js';
+import { createDockerWatcher, type DockerWatcher } from './docker/watcher.js';
+import { isTokenError } from './lib/errors.js';
 import { createApp, type Health } from './http/app.js';
+import { createIngest } from './ingest.js';
 import { createMetrics } from './metrics.js';
 import { createPipeline } from './pipeline.js';
 import { systemClock, type Clock } from './ports.js';
@@ -18,13 +20,8 @@ import { openDatabase } from './store/open-database.js';
 import { startRetention } from './retention.js';
 import { announceUrlChange } from './announce-url-change.js';
 import { createStore } from './store/store.js';
+import type { UrlPolicy } from './forward/url-policy.js';
 import { ngrokTunnel, resolvePublicUrl, type Tunnel } from './tunnel.js';
-
-/** Discord answered 401 / discord.js refused the token: retrying cannot help. */
-function isTokenError(err: unknown): boolean {
-  const e = err as Error & { code?: string | number; status?: number };
-  return e?.code === 'TokenInvalid' || e?.status === 401 || /401|invalid token/i.test(e?.message ?? '');
-}
 
 /** A generated hook secret: 32 random bytes, URL-safe base64 (43 characters). */
 export function newSecret(): string {
@@ -41,6 +38,9 @@ export interface Hookbot {
   client: Client | undefined;
   /** False when Discord refused the Message Content intent: only /hook works. */
   messageContent: boolean;
+  /** For tests that wait until the work is done: the Docker watcher (`settled()`) and the pipeline's drain. */
+  docker: DockerWatcher;
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,10 +59,11 @@ export async function createHookbot(
   const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
   const notifier = createRestNotifier(rest);
   let client: Client | undefined;
-  const forwardPolicy = {
+  const forwardPolicy: UrlPolicy = {
     privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true',
   };
-  const pipeline = createPipeline({ store, notifier, clock, log, metrics, forwardPolicy });
+  const prefix = config.COMMAND_PREFIX;
+  const pipeline = createPipeline({ store, notifier, clock, log, metrics, forwardPolicy, prefix });
   const docker = createDockerWatcher({
     dockerHost: config.DOCKER_HOST, store, clock, log, onStored: () => pipeline.kick(),
     notice: (channelId, body) => pipeline.notice(channelId, body), coalesceWindowMs: overrides.dockerCoalesceWindowMs, backoff: overrides.dockerBackoff,
@@ -84,7 +85,8 @@ export async function createHookbot(
   };
 
   const app = createApp({
-    store, onStored: () => pipeline.kick(), log, metrics, clock, maxBodyBytes: config.MAX_BODY_BYTES, health,
+    store, ingest: createIngest({ store }), onStored: () => pipeline.kick(), log, metrics, clock,
+    maxBodyBytes: config.MAX_BODY_BYTES, health, prefix,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -102,11 +104,11 @@ export async function createHookbot(
   await announceUrlChange({ store, pipeline, log, publicUrl: pub.url });
 
   const makeContext = (base: Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'canManage'>): CommandContext => ({
-    ...base, prefix: config.COMMAND_PREFIX, publicUrl: () => pub.url, store, clock, kick: () => pipeline.kick(),
+    ...base, prefix, publicUrl: () => pub.url, store, clock, kick: () => pipeline.kick(),
     newSecret, dockerStatus: () => docker.status(), forwardPolicy,
   });
   const setup = (c: Client) => {
-    attachChatCommands(c, { prefix: config.COMMAND_PREFIX, makeContext, notifier, log });
+    attachChatCommands(c, { prefix, makeContext, notifier, log });
     attachSlashCommands(c, { makeContext, store, log });
     c.once(Events.ClientReady, (ready) => {
       const invite = `https://discord.com/oauth2/authorize?client_id=${ready.application.id}&scope=bot+applications.commands&permissions=${INVITE_PERMISSIONS}`;
@@ -166,6 +168,7 @@ export async function createHookbot(
     publicUrl: pub.url,
     get client() { return client; },
     get messageContent() { return messageContent; },
+    docker, drain: () => pipeline.drain(),
     stop() {
       stopping ??= (async () => {
         // Stop intake first: no new deliveries are accepted while the posts in flight finish.

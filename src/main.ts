@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { createHookbot } from './create-hookbot.js';
+import { isTokenError } from './lib/errors.js';
 
 /** The only place that reads process.env and creates real clients. */
 async function main(): Promise<void> {
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     bot = await createHookbot(config, log);
   } catch (err) {
     const e = err as Error & { code?: string | number };
-    if (e.code === 'TokenInvalid' || /401|invalid token/i.test(e.message)) {
+    if (isTokenError(e)) {
       log.fatal('Discord rejected DISCORD_TOKEN (401): copy the token again from the developer portal → Bot → Reset Token');
     } else if (e.code === 'EADDRINUSE') {
       log.fatal(`port ${config.PORT} is already in use: set PORT to a free port (0 picks one)`);

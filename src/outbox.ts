@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import { DeliveryError } from './errors.js';
+import { DeliveryError } from './lib/errors.js';
 import type { Metrics } from './metrics.js';
 import type { Clock, Notifier } from './ports.js';
 import type { OutboxRow, Store } from './store/store.js';
 import type { DiscordMessage } from './types.js';
 import { packMessages } from '../formatters/pack.js';
-import { singleFlight } from './single-flight.js';
+import { DEFAULT_PREFIX, NOTICE } from '../formatters/notices.js';
+import { singleFlight } from './lib/single-flight.js';
 
 export interface Outbox {
   /** Posts every due row, one at a time per channel (order kept), channels in parallel. */
@@ -26,8 +27,19 @@ export function backoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** (attempt - 1), 5 * 60_000);
 }
 
-export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Clock; log: Logger; metrics: Metrics }): Outbox {
+export interface OutboxDeps {
+  store: Store;
+  notifier: Notifier;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  /** The command prefix the notices name (`COMMAND_PREFIX`). */
+  prefix?: string;
+}
+
+export function createOutbox(deps: OutboxDeps): Outbox {
   const { store, notifier, clock, log, metrics } = deps;
+  const prefix = deps.prefix ?? DEFAULT_PREFIX;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -39,15 +51,7 @@ export function createOutbox(deps: { store: Store; notifier: Notifier; clock: Cl
     const wasOk = hook.status !== 'failing';
     await store.updateHook(hook.id, { status: 'failing', statusReason: reason });
     if (!wasOk) return; // told once already
-    const hint = err.code === 50013 || err.code === 50001
-      ? 'Give me **View Channel**, **Send Messages** and **Embed Links** in that channel.'
-      : err.status === 404 ? 'The channel seems to be gone: run `!hook delete ' + hook.id + '` or recreate the hook in another channel.'
-      : 'Check the bot\'s access to that channel.';
-    const body: DiscordMessage = {
-      content: `⚠️ hookbot could not post to <#${hook.channelId}> for **${hook.id}**: ${reason}. ${hint} `
-        + 'Events keep being stored; new ones are posted once this is fixed.',
-      allowed_mentions: { parse: [] },
-    };
+    const body = NOTICE.postFailed(prefix, { hookId: hook.id, channelId: hook.channelId, reason, discordCode: err.code, httpStatus: err.status });
     try {
       await notifier.dm(hook.userId, body);
     } catch (dmErr) {

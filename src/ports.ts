@@ -17,7 +17,10 @@ export interface Notifier {
 }
 
 export interface Clock {
+  /** Wall-clock time in ms since the epoch (stored timestamps, due times). */
   now(): number;
+  /** Monotonic ms for short intervals (debounces); a clock without one is measured with `now()`. */
+  monotonic?(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };

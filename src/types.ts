@@ -181,6 +181,67 @@ export type CiEvent = BaseEvent<
   Record<string, FieldValue>
 > & { ci?: CiInfo };
 
+// ---- CI runs
+
+/** A job of a run: its latest attempt, and how many attempts of it were seen. */
+export type CiRunJob = CiJob & { attempts: number };
+
+/**
+ * One pipeline run, folded from all of its events (pipeline and job level, in any order) by src/ci/tracker.ts.
+ * Stored per hook and run key, so the story survives restarts.
+ */
+export type CiRun = Pick<CiInfo,
+  'runKey' | 'platform' | 'runId' | 'runNumber' | 'name' | 'project' | 'projectUrl' | 'branch' | 'commit' | 'commitMessage'
+  | 'triggeredBy' | 'url' | 'stages' | 'startedAt' | 'finishedAt' | 'durationSeconds'> & {
+  /** The pipeline's status as far as we know (job events alone make it `running`). */
+  status: CiStatus;
+  /** The highest attempt seen (GitHub re-runs keep the run id). */
+  attempt?: number | null;
+  /** The latest attempt of each job, by `stage/name`. */
+  jobs: Record<string, CiRunJob>;
+  /** A live message (started, then edited with progress) was queued. */
+  live: boolean;
+  /** The final status already posted as its own message (so a repeat is not posted twice). */
+  posted: CiStatus | null;
+  /** The latest thing that happened, shown on the live message (`✅ Stage build passed in 1m 2s — next: test`). */
+  note: string | null;
+};
+
+/** The last finished result of a project's branch, for broken / still failing / fixed. */
+export interface CiBranchState {
+  result: 'passed' | 'failed';
+  /** Failed runs in a row (0 after a pass). */
+  streak: number;
+}
+
+/** What a run's outcome message says: named per project and branch. */
+export type CiTransition = 'broken' | 'still_failing' | 'fixed' | 'passed' | 'failed' | 'canceled' | 'skipped' | 'manual';
+
+/** A stage of a run: its jobs' latest attempts, its status and its wall-clock duration (parallel jobs overlap). */
+export interface CiStageView {
+  name: string;
+  status: CiStatus;
+  durationSeconds: number | null;
+  jobs: CiRunJob[];
+}
+
+/** A run with what src/ci computes from its jobs: what formatters/ci.ts shows. */
+export interface CiRunView {
+  run: CiRun;
+  /** The stages with jobs, in order. */
+  stages: CiStageView[];
+  /** The stage the run is in: the first one not finished, else the last. */
+  currentStage: string | null;
+  /** Jobs that failed the run (not allowed to fail), in stage order. */
+  failing: CiRunJob[];
+  /** Jobs that failed but were allowed to. */
+  allowedFailures: CiRunJob[];
+  /** Jobs waiting for someone to start them. */
+  manual: CiRunJob[];
+  /** Total duration: the platform's own figure, else first start to last finish. */
+  durationSeconds: number | null;
+}
+
 export type NormalizedEvent =
   | GithubPushEvent
   | GithubPullRequestEvent
@@ -213,4 +274,51 @@ export interface DiscordMessage {
   allowed_mentions?: { parse: string[]; roles?: string[]; users?: string[] };
   /** Message flags; 4096 = SUPPRESS_NOTIFICATIONS (a quiet message). */
   flags?: number;
+}
+
+// ---- stored values
+
+/** What a hook listens to. */
+export type HookService = 'github' | 'docker' | 'ci' | 'custom';
+
+/** How a hook's deliveries are verified (signature schemes, a token, or none). */
+export type VerifyScheme = 'github' | 'gitlab' | 'stripe' | 'slack' | 'circleci' | 'standard' | 'hmac' | 'token' | 'none';
+
+/** A hook's stored `verify`: a scheme, or `ci` (a CI hook picks the scheme by each delivery's sender). */
+export type HookVerify = VerifyScheme | 'ci';
+
+/** A hook's health: `failing` when its channel cannot be posted to. */
+export type HookStatus = 'ok' | 'failing';
+
+/** A hook's outgoing forward: `disabled` after the receiver answered 410 Gone. */
+export type ForwardState = 'ok' | 'failing' | 'disabled';
+
+/** An outbox row: `superseded` when a newer edit of the same CI live message replaced it before its first attempt. */
+export type OutboxState = 'pending' | 'sent' | 'failed' | 'superseded';
+
+/** A queued forward (one signed POST). */
+export type ForwardRowState = 'pending' | 'sent' | 'failed';
+
+/** What bypasses a hook's digest window: failures (posted at once), or nothing. */
+export type AggregateExcept = 'failed' | 'none';
+
+/** An alert-if rule: an expression and who to mention when it becomes true. */
+export interface AlertRule {
+  expr: string;
+  ping?: string;
+}
+
+/** What a digest keeps of one event. */
+export interface DigestItem {
+  source: string;
+  kind: string;
+  event: string;
+  action: string | null;
+  title: string;
+  url: string | null;
+  status: string;
+  branch: string | null;
+  container: string | null;
+  exitCode: number | null;
+  at: string;
 }

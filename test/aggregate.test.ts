@@ -4,6 +4,7 @@ import { parseWindow } from '../commands/aggregate.js';
 import { digestItem, formatDigest } from '../formatters/digest.js';
 import { parseCi } from '../parsers/ci.js';
 import { trackCi } from '../src/ci/tracker.js';
+import { ciRunView } from '../src/ci/run-view.js';
 import { ciView } from '../formatters/ci.js';
 import { gitlabPipeline } from './fixtures/ci-payloads.js';
 import { parseDocker } from '../parsers/docker.js';
@@ -14,12 +15,12 @@ import { createPipeline, type Pipeline } from '../src/pipeline.js';
 import { samplePush } from '../src/samples/github-push.js';
 import { sampleDockerDie } from '../src/samples/docker-die.js';
 import type { Store } from '../src/store/store.js';
-import type { DiscordMessage } from '../src/types.js';
 import { expectWithinDiscordLimits } from './helpers/discord-limits.js';
 import { example } from './helpers/examples.js';
 import { githubHook, testStore } from './helpers/store.js';
 import { tempDbPath } from './helpers/start-hookbot.js';
 import { createTestLogger } from './helpers/test-logger.js';
+import { recordingNotifier } from './helpers/recording-notifier.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
 
@@ -56,7 +57,7 @@ describe('digest layouts', () => {
   it('CI: pipeline outcomes counted, branches named, failures linked first', () => {
     const view = (id: number, status: string, ref: string) => {
       const { run } = trackCi(undefined, parseCi('Pipeline Hook', gitlabPipeline({ id, status, ref }), AT), undefined);
-      return ciView(run, status === 'failed' ? 'broken' : 'passed', AT);
+      return ciView(ciRunView(run), status === 'failed' ? 'broken' : 'passed', AT);
     };
     const items = [view(1, 'success', 'main'), view(2, 'failed', 'feature'), view(3, 'success', 'main')].map(digestItem);
     const msg = formatDigest(items, { windowSeconds: 900 });
@@ -88,10 +89,10 @@ describe('aggregation windows', () => {
   let pipeline: Pipeline;
   let now: number;
   let dbPath: string;
-  const posted: DiscordMessage[] = [];
+  const notifier = recordingNotifier();
+  const posted = notifier.posted;
   const build = () => createPipeline({
-    store, clock: { now: () => now }, log: createTestLogger().log, metrics: createMetrics(),
-    notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, edit: async () => {}, dm: async () => {} },
+    store, clock: { now: () => now }, log: createTestLogger().log, metrics: createMetrics(), notifier,
   });
   const ctx = (): CommandContext => ({
     guildId: '100000000000000001', channelId: '100000000000000002', userId: 'u', canManage: true, prefix: '!hook',
@@ -111,7 +112,7 @@ describe('aggregation windows', () => {
 
   beforeEach(async () => {
     now = Date.parse('2026-01-01T10:00:00Z');
-    posted.length = 0;
+    notifier.clear();
     dbPath = tempDbPath();
     ({ store, close } = testStore(dbPath));
     await githubHook(store);

@@ -4,10 +4,10 @@ import { toCel } from '../src/alerts/expression.js';
 import { createMetrics } from '../src/metrics.js';
 import { createPipeline, type Pipeline } from '../src/pipeline.js';
 import type { Store } from '../src/store/store.js';
-import type { DiscordMessage } from '../src/types.js';
 import { example } from './helpers/examples.js';
 import { githubHook, testStore } from './helpers/store.js';
 import { createTestLogger } from './helpers/test-logger.js';
+import { recordingNotifier } from './helpers/recording-notifier.js';
 import { gitlabPipeline } from './fixtures/ci-payloads.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
@@ -25,7 +25,8 @@ describe('alert-if on a realistic pull request', () => {
   let store: Store;
   let close: () => void;
   let pipeline: Pipeline;
-  const posted: DiscordMessage[] = [];
+  const notifier = recordingNotifier();
+  const posted = notifier.posted;
   let seq = 0;
   const ctx = (): CommandContext => ({
     guildId: '100000000000000001', channelId: '100000000000000002', userId: 'u', canManage: true, prefix: '!hook',
@@ -50,12 +51,12 @@ describe('alert-if on a realistic pull request', () => {
   const alerts = () => posted.filter((m) => String(m.content ?? '').includes('⚡'));
 
   beforeEach(async () => {
-    posted.length = 0;
+    notifier.clear();
     ({ store, close } = testStore());
     await githubHook(store);
     pipeline = createPipeline({
       store, clock: { now: () => Date.parse(AT) }, log: createTestLogger().log, metrics: createMetrics(),
-      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, edit: async () => {}, dm: async () => {} },
+      notifier,
     });
     expect(await say(`!hook github alert-if "pr.status == 'approved' and pr.reviews >= 2 and pr.checks == 'passed'" --ping ${ROLE}`)).toContain('alerts when');
   });
@@ -120,14 +121,15 @@ describe('alert-if on a realistic pull request', () => {
 describe('alert-if on custom JSON', () => {
   it('fires when a payload value crosses the line, once per transition', async () => {
     const { store, close } = testStore();
-    const posted: DiscordMessage[] = [];
+    const notifier = recordingNotifier();
+    const posted = notifier.posted;
     const hook = await store.createHook({
       guildId: 'g', channelId: 'c', userId: 'u', service: 'custom', secret: 's', verify: 'none', events: ['*'], filters: {},
       templates: {}, enabled: true, createdAt: AT, alertRules: [{ expr: 'payload.cpu > 90 and payload.host == "db-1"' }],
     });
     const pipeline = createPipeline({
       store, clock: { now: () => Date.parse(AT) }, log: createTestLogger().log, metrics: createMetrics(),
-      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: '1' }; }, edit: async () => {}, dm: async () => {} },
+      notifier,
     });
     let n = 0;
     for (const cpu of [50, 95, 97, 40, 99]) {
@@ -143,14 +145,15 @@ describe('alert-if on custom JSON', () => {
 describe('alert-if on CI pipelines', () => {
   it('ci.* variables; fires once per run that fails on main, with the role pinged', async () => {
     const { store, close } = testStore();
-    const posted: DiscordMessage[] = [];
+    const notifier = recordingNotifier();
+    const posted = notifier.posted;
     const hook = await store.createHook({
       guildId: 'g', channelId: 'c', userId: 'u', service: 'ci', secret: 's', verify: 'ci', events: ['*'], filters: {},
       templates: {}, enabled: true, createdAt: AT, alertRules: [{ expr: "ci.status == 'failed' and branch == 'main' and ci.level == 'pipeline'", ping: ROLE }],
     });
     const pipeline = createPipeline({
       store, clock: { now: () => Date.parse(AT) }, log: createTestLogger().log, metrics: createMetrics(),
-      notifier: { post: async (_c, body) => { posted.push(body); return { messageId: String(posted.length) }; }, edit: async () => {}, dm: async () => {} },
+      notifier,
     });
     let n = 0;
     const send = async (type: string, payload: unknown) => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCi } from '../parsers/ci.js';
-import { trackCi, stagesOf, runDuration, type BranchState, type CiRun, type CiAction } from '../src/ci/tracker.js';
+import { trackCi, type CiAction } from '../src/ci/tracker.js';
+import { ciRunView, stagesOf, runDuration } from '../src/ci/run-view.js';
+import type { CiBranchState as BranchState, CiRun } from '../src/types.js';
 import { formatCiFinal, formatCiLive, ciView, SUPPRESS_NOTIFICATIONS } from '../formatters/ci.js';
 import { circleJob, circleWorkflow, gitlabJob, gitlabPipeline, jenkinsNotification } from './fixtures/ci-payloads.js';
 import { expectWithinDiscordLimits } from './helpers/discord-limits.js';
@@ -70,7 +72,7 @@ describe('one GitLab pipeline told as a story', () => {
   it('names the passed stage, its duration and the next stage on the live message', () => {
     const upTo = story(events.slice(0, 4)).run;
     expect(upTo.note).toBe('✅ Stage **build** passed in 1m — next: **test**');
-    const live = formatCiLive(upTo, { first: false });
+    const live = formatCiLive(ciRunView(upTo), { first: false });
     expectWithinDiscordLimits(live);
     const embed = live.embeds![0];
     expect(embed.title).toBe('⚙️ Pipeline #3 running — acme/shop');
@@ -81,7 +83,7 @@ describe('one GitLab pipeline told as a story', () => {
 
   it('the first message says started, with project, branch, stage and who triggered it', () => {
     const first = story(events.slice(0, 1)).run;
-    const embed = formatCiLive(first, { first: true }).embeds![0];
+    const embed = formatCiLive(ciRunView(first), { first: true }).embeds![0];
     expect(embed.title).toBe('⚙️ Pipeline #3 started — acme/shop');
     expect(embed.fields).toEqual(expect.arrayContaining([
       { name: 'Branch', value: 'main', inline: true }, { name: 'Stage', value: 'build', inline: true }, { name: 'Triggered by', value: 'Administrator', inline: true },
@@ -92,7 +94,7 @@ describe('one GitLab pipeline told as a story', () => {
     const { run, actions } = story(events);
     const final = actions.at(-1)!.find((a) => a.type === 'final')!;
     expect(final).toMatchObject({ transition: 'passed' });
-    const msg = formatCiFinal(run, 'passed', undefined, AT);
+    const msg = formatCiFinal(ciRunView(run), 'passed', undefined, AT);
     expectWithinDiscordLimits(msg);
     expect(msg.embeds![0].title).toBe('✅ Pipeline #3 passed — acme/shop · main');
     expect(msg.embeds![0].description).toContain('Total duration: **3m 20s**');
@@ -109,7 +111,7 @@ describe('failures', () => {
 
   it('says the failing stage, job, reason, duration and links the job log; allowed failures are only warnings', () => {
     const { run } = story([['Pipeline Hook', failed]]);
-    const msg = formatCiFinal(run, 'failed', undefined, AT);
+    const msg = formatCiFinal(ciRunView(run), 'failed', undefined, AT);
     const d = msg.embeds![0].description!;
     expect(msg.embeds![0].title).toBe('❌ Pipeline #3 failed — acme/shop · main');
     expect(d).toContain('Failed in stage **test**, job [**unit**](https://gitlab.example.com/acme/shop/-/jobs/2): script failure');
@@ -133,11 +135,11 @@ describe('failures', () => {
     const s = story([pass(1), fail(2), fail(3), fail(4), pass(5), pass(6)]);
     const transitions = s.actions.map((a) => a.find((x) => x.type === 'final')).map((f) => (f as any).transition);
     expect(transitions).toEqual(['passed', 'broken', 'still_failing', 'still_failing', 'fixed', 'passed']);
-    const still = formatCiFinal(s.run, 'still_failing', { result: 'failed', streak: 3 }, AT);
+    const still = formatCiFinal(ciRunView(s.run), 'still_failing', { result: 'failed', streak: 3 }, AT);
     expect(still.flags).toBe(SUPPRESS_NOTIFICATIONS);
     expect(still.embeds![0].title).toBe('🔁 Still failing — acme/shop · main (3 in a row)');
-    expect(formatCiFinal(s.run, 'broken', undefined, AT).flags).toBeUndefined();
-    expect(formatCiFinal(s.run, 'fixed', undefined, AT).embeds![0].title).toBe('✅ Fixed — acme/shop · main');
+    expect(formatCiFinal(ciRunView(s.run), 'broken', undefined, AT).flags).toBeUndefined();
+    expect(formatCiFinal(ciRunView(s.run), 'fixed', undefined, AT).embeds![0].title).toBe('✅ Fixed — acme/shop · main');
   });
 
   it('a run that failed and is retried to green posts its new outcome', () => {
@@ -185,7 +187,7 @@ describe('resting states are not failures', () => {
       const s = story([['Pipeline Hook', gitlabPipeline({ status, builds: [{ id: 1, stage: 'deploy', name: 'prod', status: status === 'manual' ? 'manual' : status, when: 'manual' }] })]], { result: 'failed', streak: 2 });
       expect(s.actions[0]).toEqual([{ type: 'final', transition }]);
       expect(s.branch).toEqual({ result: 'failed', streak: 2 });
-      const msg = formatCiFinal(s.run, transition, undefined, AT);
+      const msg = formatCiFinal(ciRunView(s.run), transition, undefined, AT);
       expect(msg.embeds![0].title).toBe(`${title} — acme/shop · main`);
       expect(msg.embeds![0].color).not.toBe(0xcf222e);
       if (status === 'manual') expect(msg.embeds![0].description).toContain('Waiting for: [**prod**]');
@@ -202,7 +204,7 @@ describe('other platforms', () => {
       ['jenkins', jenkinsNotification({ phase: 'FINALIZED', status: 'FAILURE', duration: 61_000 })],
     ]);
     expect(s.actions.map((a) => a.map((x) => x.type).join('+'))).toEqual(['live', 'edit', 'edit+final', '']);
-    const msg = formatCiFinal(s.run, 'failed', undefined, AT);
+    const msg = formatCiFinal(ciRunView(s.run), 'failed', undefined, AT);
     expect(msg.embeds![0].description).toContain('📄 [Job log](http://jenkins.example.com:8080/job/asgard/18/console)');
     expect(msg.embeds![0].description).toContain('Duration: 1m 1s');
   });
@@ -214,7 +216,7 @@ describe('other platforms', () => {
       ['workflow-completed', circleWorkflow({ status: 'failed' })],
     ]);
     expect(s.actions.map((a) => a.map((x) => x.type).join('+'))).toEqual(['live', 'edit', 'edit+final']);
-    const view = ciView(s.run, 'failed', AT);
+    const view = ciView(ciRunView(s.run), 'failed', AT);
     expect(view.fields).toMatchObject({ platform: 'circleci', status: 'failed', stage: 'test', job: 'test', transition: 'failed' });
   });
 
@@ -225,7 +227,7 @@ describe('other platforms', () => {
     const a = trackCi(undefined, job, undefined);
     const b = trackCi(a.run, run, undefined);
     expect(b.actions.map((x) => x.type)).toEqual(['edit', 'final']);
-    const msg = formatCiFinal(b.run, 'failed', undefined, AT);
+    const msg = formatCiFinal(ciRunView(b.run), 'failed', undefined, AT);
     expect(msg.embeds![0].description).toContain('job [**test**](https://github.com/o/r/actions/runs/99/job/7): step “npm test” failed');
     expect(msg.embeds![0].title).toBe('❌ Pipeline #12 (CI) failed — o/r · main');
   });

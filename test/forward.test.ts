@@ -12,6 +12,7 @@ import type { Store } from '../src/store/store.js';
 import { githubHook, testStore } from './helpers/store.js';
 import { tempDbPath } from './helpers/start-hookbot.js';
 import { createTestLogger } from './helpers/test-logger.js';
+import { recordingNotifier } from './helpers/recording-notifier.js';
 
 /** A receiver on loopback that answers as told: a status, or 'hang'. It dedupes by webhook-id like a good receiver. */
 class Receiver {
@@ -59,16 +60,17 @@ describe('outgoing forwards', () => {
   let now: number;
   let dbPath: string;
   const secret = newStandardSecret();
-  const notices: string[] = [];
+  const notifier = recordingNotifier();
+  const notices = () => notifier.texts();
 
   const build = () => createPipeline({
     store, clock: { now: () => now }, log: createTestLogger().log, metrics: createMetrics(), forwardTimeoutMs: 300,
-    notifier: { post: async (_c, body) => { notices.push(String(body.content ?? body.embeds?.[0]?.title)); return { messageId: '1' }; }, edit: async () => {}, dm: async () => {} },
+    notifier,
   });
 
   beforeEach(async () => {
     now = Date.now();
-    notices.length = 0;
+    notifier.clear();
     dbPath = tempDbPath();
     ({ store, close } = testStore(dbPath));
     receiver = await new Receiver(secret).start();
@@ -141,7 +143,7 @@ describe('outgoing forwards', () => {
     await runRetries();
     await pipeline.drain();
     expect((await store.getHook('hook_002'))!.forwardState).toBe('failing');
-    expect(notices.filter((n) => n.includes('keeps failing'))).toHaveLength(1);
+    expect(notices().filter((n) => n.includes('keeps failing'))).toHaveLength(1);
     expect(await store.forwardCounts('hook_002')).toMatchObject({ failed: 2, pending: 0 });
     receiver.plan = [];
     expect(await store.replayForwards('hook_002', now)).toBe(2);
@@ -155,7 +157,7 @@ describe('outgoing forwards', () => {
     await push(1);
     await pipeline.drain();
     expect((await store.getHook('hook_002'))!.forwardState).toBe('disabled');
-    expect(notices.some((n) => n.includes('410 Gone'))).toBe(true);
+    expect(notices().some((n) => n.includes('410 Gone'))).toBe(true);
     await push(1); // new events are no longer forwarded
     expect(receiver.requests).toHaveLength(1);
   });

@@ -1,5 +1,3 @@
-import type { Logger } from 'pino';
-import { parseDelivery } from '../../parsers/index.js';
 import type { Hook, NewOutboxRow, Store, StoredEvent } from '../store/store.js';
 import type { DiscordMessage, NormalizedEvent } from '../types.js';
 import { ruleHolds } from './expression.js';
@@ -74,23 +72,23 @@ function alertMessage(rule: { expr: string; ping?: string }, event: NormalizedEv
   };
 }
 
+/** A stored delivery with its payload and event, parsed once by the pipeline. */
+export interface ParsedEvent {
+  stored: StoredEvent;
+  payload: unknown;
+  event: NormalizedEvent;
+}
+
 /**
- * Runs a hook's alert-if rules on one stored event: keeps PR state current (from pull_request, reviews,
+ * Runs a hook's alert-if rules on one parsed event: keeps PR state current (from pull_request, reviews,
  * check runs/suites and commit statuses), and returns an alert for each rule that has just become true —
  * once per transition into true, per subject (a PR, a container, the hook).
  */
-export async function runAlerts(deps: { store: Store; log: Logger }, hook: Hook, ev: StoredEvent): Promise<NewOutboxRow[]> {
+export async function runAlerts(deps: { store: Store }, hook: Hook, parsed: ParsedEvent): Promise<NewOutboxRow[]> {
+  const { stored: ev, payload, event } = parsed;
   const tracksPr = hook.service === 'github' && PR_EVENTS.has(ev.eventType);
   // Without rules, only PR-related GitHub events need work (to keep PR state for rules added later).
   if (!tracksPr && !(hook.alertRules?.length)) return [];
-  let payload: unknown;
-  let event: NormalizedEvent;
-  try {
-    payload = JSON.parse(ev.payload);
-    event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
-  } catch {
-    return [];
-  }
   const { store } = deps;
   let pr: PrState | undefined;
   let subject = 'hook';
@@ -98,8 +96,8 @@ export async function runAlerts(deps: { store: Store; log: Logger }, hook: Hook,
     const p = payload as Record<string, any>;
     const repo = p.repository?.full_name ?? '';
     const { numbers, sha } = prsOf(ev.eventType, p);
-    let n = numbers[0];
-    if (n === undefined && sha) n = Number(await store.getMeta(shaKey(repo, sha))) || undefined as unknown as number;
+    let n: number | undefined = numbers[0];
+    if (n === undefined && sha) n = Number(await store.getMeta(shaKey(repo, sha))) || undefined;
     if (n !== undefined && repo) {
       const prev = await store.getMeta(prKey(repo, n));
       pr = reducePr(prev ? JSON.parse(prev) : undefined, ev.eventType, p, n);

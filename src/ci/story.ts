@@ -1,13 +1,14 @@
 import { formatCiFinal, formatCiLive, ciView } from '../../formatters/ci.js';
-import { decide } from '../decide.js';
+import { decide } from '../rules/decide.js';
 import type { CiUpdate, Hook, NewOutboxRow, Store } from '../store/store.js';
-import type { CiEvent, DiscordMessage } from '../types.js';
-import { trackCi, type BranchState, type CiRun } from './tracker.js';
+import type { CiBranchState, CiEvent, CiRun, DiscordMessage } from '../types.js';
+import { ciRunView } from './run-view.js';
+import { trackCi } from './tracker.js';
 
 /** Runs and branch results read or changed while one batch of events is processed (saved with the batch). */
 export interface CiBatchState {
   runs: Map<string, CiRun | undefined>;
-  branches: Map<string, BranchState | undefined>;
+  branches: Map<string, CiBranchState | undefined>;
 }
 
 export const newCiBatchState = (): CiBatchState => ({ runs: new Map(), branches: new Map() });
@@ -33,7 +34,7 @@ export async function tellCiStory(
 ): Promise<CiStory> {
   const runKey = event.ci!.runKey;
   const key = `${hook.id}\u0000${runKey}`;
-  if (!opts.test && !batch.runs.has(key)) batch.runs.set(key, (await store.getCiRun(hook.id, runKey)) as CiRun | undefined);
+  if (!opts.test && !batch.runs.has(key)) batch.runs.set(key, await store.getCiRun(hook.id, runKey));
   const prev = opts.test ? undefined : batch.runs.get(key);
   const branchKey = branchKeyOf({ ...event.ci!, branch: prev?.branch ?? event.ci!.branch });
   const bKey = `${hook.id}\u0000${branchKey}`;
@@ -45,10 +46,10 @@ export async function tellCiStory(
   const story: CiStory = { messages: [], notes: [] };
   const row = (body: DiscordMessage, ci: 'live' | 'edit'): NewOutboxRow => ({ channelId: hook.channelId, hookId: hook.id, body: { ...body }, ci });
   let branch: CiUpdate['branch'];
+  const view = ciRunView(run);
   for (const a of actions) {
     if (a.type === 'live') {
-      const view = ciView(run, null, event.occurredAt);
-      const d = decide(hook, view);
+      const d = decide(hook, ciView(view, null, event.occurredAt));
       if (opts.digesting) {
         run.live = false;
         story.notes.push('live message skipped: this hook posts digests');
@@ -56,16 +57,16 @@ export async function tellCiStory(
         run.live = false;
         story.notes.push(`live message filtered: ${d.reason}`);
       } else {
-        story.messages.push(row(formatCiLive(run, { first: true }), 'live'));
+        story.messages.push(row(formatCiLive(view, { first: true }), 'live'));
         story.notes.push('live message posted');
       }
     } else if (a.type === 'edit') {
       if (run.live) {
-        story.messages.push(row(formatCiLive(run, { first: false }), 'edit'));
+        story.messages.push(row(formatCiLive(view, { first: false }), 'edit'));
         story.notes.push('live message edited');
       }
     } else {
-      story.final = { view: ciView(run, a.transition, event.occurredAt), body: formatCiFinal(run, a.transition, a.branch, event.occurredAt) };
+      story.final = { view: ciView(view, a.transition, event.occurredAt), body: formatCiFinal(view, a.transition, a.branch, event.occurredAt) };
       if (a.branch) {
         branch = { key: branchKey, result: a.branch.result, streak: a.branch.streak };
         batch.branches.set(bKey, a.branch);
@@ -74,7 +75,7 @@ export async function tellCiStory(
   }
   if (!opts.test) {
     batch.runs.set(key, run);
-    story.ci = { hookId: hook.id, runKey, state: run as unknown as Record<string, unknown>, ...(branch ? { branch } : {}) };
+    story.ci = { hookId: hook.id, runKey, state: run, ...(branch ? { branch } : {}) };
   }
   return story;
 }

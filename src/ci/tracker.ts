@@ -1,48 +1,17 @@
-import { isTerminal } from '../../parsers/ci.js';
-import { formatDuration } from '../../parsers/duration.js';
-import type { CiEvent, CiInfo, CiJob, CiStatus } from '../types.js';
+import { isTerminal } from '../../parsers/ci-common.js';
+import { formatDuration } from '../../formatters/duration.js';
+import type { CiBranchState, CiEvent, CiInfo, CiJob, CiRun, CiStatus, CiTransition } from '../types.js';
+import { stagesOf } from './run-view.js';
 
 /**
- * One pipeline run, folded from all of its events (pipeline and job level, in any order). Stored per hook and
- * run key, so the story survives restarts. Pure functions only: the pipeline loads and saves it.
+ * Folds a pipeline's events (pipeline and job level, in any order) into one run (`CiRun`, src/types.ts), and says
+ * what to post. Pure functions only: the pipeline loads and saves the run.
  */
-export interface CiRun extends Pick<CiInfo,
-  'runKey' | 'platform' | 'runId' | 'runNumber' | 'name' | 'project' | 'projectUrl' | 'branch' | 'commit' | 'commitMessage'
-  | 'triggeredBy' | 'url' | 'stages' | 'startedAt' | 'finishedAt' | 'durationSeconds'> {
-  /** The pipeline's status as far as we know (job events alone make it `running`). */
-  status: CiStatus;
-  /** The highest attempt seen (GitHub re-runs keep the run id). */
-  attempt?: number | null;
-  /** The latest attempt of each job, by `stage/name`. */
-  jobs: Record<string, CiJob & { attempts: number }>;
-  /** A live message (started, then edited with progress) was queued. */
-  live: boolean;
-  /** The final status already posted as its own message (so a repeat is not posted twice). */
-  posted: CiStatus | null;
-  /** The latest thing that happened, shown on the live message (`✅ Stage build passed in 1m 2s — next: test`). */
-  note: string | null;
-}
-
-/** The last finished result of a project's branch, for broken / still failing / fixed. */
-export interface BranchState {
-  result: 'passed' | 'failed';
-  /** Failed runs in a row (0 after a pass). */
-  streak: number;
-}
-
-export type Transition = 'broken' | 'still_failing' | 'fixed' | 'passed' | 'failed' | 'canceled' | 'skipped' | 'manual';
 
 export type CiAction =
   | { type: 'live' } // post the run's live message (it notifies once: "started")
   | { type: 'edit' } // edit the live message to show progress (no notification)
-  | { type: 'final'; transition: Transition; branch?: BranchState }; // the outcome as its own message
-
-export interface StageView {
-  name: string;
-  status: CiStatus;
-  durationSeconds: number | null;
-  jobs: (CiJob & { attempts: number })[];
-}
+  | { type: 'final'; transition: CiTransition; branch?: CiBranchState }; // the outcome as its own message
 
 const jobKey = (j: CiJob) => `${j.stage}/${j.name}`;
 
@@ -76,66 +45,6 @@ function mergeJob(run: CiRun, job: CiJob): boolean {
   return true;
 }
 
-/** A stage's status from its jobs' latest attempts; allowed failures do not fail it. */
-export function stageStatus(jobs: CiJob[]): CiStatus {
-  if (jobs.length === 0) return 'created';
-  if (jobs.some((j) => j.status === 'failed' && !j.allowFailure)) return 'failed';
-  if (jobs.some((j) => j.status === 'running')) return 'running';
-  const waiting = jobs.some((j) => j.status === 'pending' || j.status === 'created');
-  const done = jobs.filter((j) => isTerminal(j.status));
-  if (waiting) return done.length > 0 ? 'running' : jobs.some((j) => j.status === 'pending') ? 'pending' : 'created';
-  if (jobs.some((j) => j.status === 'manual')) return done.some((j) => j.status === 'passed') ? 'passed' : 'manual';
-  if (jobs.every((j) => j.status === 'skipped')) return 'skipped';
-  if (jobs.every((j) => j.status === 'canceled' || j.status === 'skipped')) return 'canceled';
-  return 'passed';
-}
-
-/** Wall-clock time of a stage: parallel jobs overlap, so it is first start to last finish, not the sum. */
-export function stageDuration(jobs: CiJob[]): number | null {
-  const starts = jobs.map((j) => j.startedAt).filter((t): t is string => !!t).map(Date.parse);
-  const ends = jobs.map((j) => j.finishedAt).filter((t): t is string => !!t).map(Date.parse);
-  if (starts.length && ends.length && ends.length === jobs.filter((j) => isTerminal(j.status)).length) {
-    return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
-  }
-  const d = jobs.map((j) => j.durationSeconds).filter((x): x is number => x !== null);
-  return d.length ? Math.max(...d) : null;
-}
-
-/** The stages in order with their status and duration. */
-export function stagesOf(run: CiRun): StageView[] {
-  const all = Object.values(run.jobs);
-  const names = [...run.stages, ...all.map((j) => j.stage).filter((s) => !run.stages.includes(s))];
-  return [...new Set(names)].map((name) => {
-    const jobs = all.filter((j) => j.stage === name);
-    return { name, status: jobs.length ? stageStatus(jobs) : 'created', durationSeconds: stageDuration(jobs), jobs };
-  }).filter((s) => s.jobs.length > 0);
-}
-
-/** The stage the run is in: the first one not finished, else the last. */
-export function currentStage(run: CiRun): string | null {
-  const stages = stagesOf(run);
-  return (stages.find((s) => !isTerminal(s.status) && s.status !== 'manual') ?? stages[stages.length - 1])?.name ?? null;
-}
-
-/** Total duration: the platform's own figure, else first start to last finish. */
-export function runDuration(run: CiRun): number | null {
-  if (run.durationSeconds !== null) return run.durationSeconds;
-  const stages = stagesOf(run);
-  const starts = stages.flatMap((s) => s.jobs.map((j) => j.startedAt)).filter((t): t is string => !!t).map(Date.parse);
-  const ends = stages.flatMap((s) => s.jobs.map((j) => j.finishedAt)).filter((t): t is string => !!t).map(Date.parse);
-  if (starts.length && ends.length) return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
-  return null;
-}
-
-/** Jobs that failed the run (not allowed to fail), in stage order. */
-export function failingJobs(run: CiRun): (CiJob & { attempts: number })[] {
-  return stagesOf(run).flatMap((s) => s.jobs.filter((j) => j.status === 'failed' && !j.allowFailure));
-}
-
-export function allowedFailures(run: CiRun): CiJob[] {
-  return Object.values(run.jobs).filter((j) => j.status === 'failed' && j.allowFailure);
-}
-
 function newRun(ci: CiInfo): CiRun {
   return {
     runKey: ci.runKey, platform: ci.platform, runId: ci.runId, runNumber: ci.runNumber, name: ci.name, project: ci.project,
@@ -145,26 +54,28 @@ function newRun(ci: CiInfo): CiRun {
   };
 }
 
+/** The message-worthy resting states of a run: the outcome, or waiting for someone to press play. */
+type RestingStatus = Extract<CiStatus, 'passed' | 'failed' | 'canceled' | 'skipped' | 'manual'>;
+const resting = (s: CiStatus): s is RestingStatus => isTerminal(s) || s === 'manual';
+
 /** Which the final message says: named per project and branch. */
-export function transitionOf(status: CiStatus, before: BranchState | undefined): { transition: Transition; branch?: BranchState } {
+export function transitionOf(status: RestingStatus, before: CiBranchState | undefined): { transition: CiTransition; branch?: CiBranchState } {
   if (status === 'failed') {
     const streak = (before?.result === 'failed' ? before.streak : 0) + 1;
     const transition = before?.result === 'passed' ? 'broken' : before?.result === 'failed' ? 'still_failing' : 'failed';
     return { transition, branch: { result: 'failed', streak } };
   }
   if (status === 'passed') return { transition: before?.result === 'failed' ? 'fixed' : 'passed', branch: { result: 'passed', streak: 0 } };
-  return { transition: status as Transition };
+  return { transition: status };
 }
 
-/** The message-worthy resting states of a run: the outcome, or waiting for someone to press play. */
-const resting = (s: CiStatus) => isTerminal(s) || s === 'manual';
 
 /**
  * Folds one event into its run and says what to do: post the live message, edit it, and/or post the outcome.
  * @param prev the run so far (undefined for its first event)
  * @param branch the branch's last result, for broken / still failing / fixed
  */
-export function trackCi(prev: CiRun | undefined, event: CiEvent, branch: BranchState | undefined): { run: CiRun; actions: CiAction[] } {
+export function trackCi(prev: CiRun | undefined, event: CiEvent, branch: CiBranchState | undefined): { run: CiRun; actions: CiAction[] } {
   const ci = event.ci!;
   const run: CiRun = prev ? structuredClone(prev) : newRun(ci);
   const stagesBefore = new Map(stagesOf(run).map((s) => [s.name, s.status]));

@@ -7,6 +7,7 @@ import type { DiscordMessage } from '../types.js';
 import { canManageWebhooks, computePermissions, type PermissionInputs } from './permissions.js';
 import { toDeliveryError } from './notifier.js';
 import { fitToDiscordLimits } from '../../formatters/limits.js';
+import { NOTICE } from '../../formatters/notices.js';
 
 export type ContextFactory = (base: Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'canManage'>) => CommandContext;
 
@@ -32,7 +33,7 @@ async function memberCanManage(client: Client, message: Message<true>): Promise<
  * Sends a command's result: the secret by DM first (so the channel reply can say when the DM failed),
  * then the reply in the channel. The secret itself never goes to the channel.
  */
-export async function deliverResult(
+async function deliverResult(
   result: CommandResult, target: { channelId: string; userId: string; replyTo?: string },
   deps: { client: Client; notifier: Notifier; log: Logger },
 ): Promise<void> {
@@ -68,7 +69,7 @@ export function attachChatCommands(client: Client, deps: {
     try {
       if (!message.inGuild()) {
         await client.rest.post(Routes.channelMessages(message.channelId), {
-          body: { content: 'hookbot commands work in a server channel, not in DMs.' },
+          body: { content: NOTICE.noGuild },
         });
         return;
       }
@@ -91,7 +92,7 @@ export function attachChatCommands(client: Client, deps: {
         } catch {
           result.reply = {
             ...result.reply,
-            content: `${result.reply.content ?? ''}\n\n⚠️ I could not delete your message (I need **Manage Messages** here): delete it yourself, and consider the secret exposed.`,
+            content: `${result.reply.content ?? ''}\n\n${NOTICE.secretNotDeleted}`,
           };
         }
       }

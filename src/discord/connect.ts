@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 /** Gateway close code when a privileged intent is not enabled in the developer portal. */
 export const DISALLOWED_INTENTS = 4014;
 
-export const MESSAGE_CONTENT_HINT = 'Discord refused the Message Content intent (4014): enable it at '
+const MESSAGE_CONTENT_HINT = 'Discord refused the Message Content intent (4014): enable it at '
   + 'https://discord.com/developers/applications → your application → Bot → Privileged Gateway Intents → '
   + 'Message Content Intent, then restart. Running with /hook slash commands only until then.';
 

@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RequestMethod, Routes, type REST } from 'discord.js';
-import { DeliveryError } from '../errors.js';
+import { DeliveryError } from '../lib/errors.js';
 import type { Notifier } from '../ports.js';
 import type { DiscordMessage } from '../types.js';
 

@@ -1,12 +1,15 @@
 import {
   ApplicationCommandOptionType, MessageFlags, PermissionFlagsBits, Routes,
-  type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type REST,
+  type APIEmbed, type MessageMentionOptions, type MessageMentionTypes, type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type REST,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { runCommand, type CommandResult } from '../../commands/index.js';
 import type { Store } from '../store/store.js';
+import type { DiscordMessage } from '../types.js';
 import type { ContextFactory } from './chat-commands.js';
 import { fitToDiscordLimits } from '../../formatters/limits.js';
+import { NOTICE } from '../../formatters/notices.js';
+import { SCHEMES } from '../http/verify.js';
 
 const S = ApplicationCommandOptionType.Subcommand;
 const STR = ApplicationCommandOptionType.String;
@@ -41,7 +44,7 @@ export function buildSlashCommands() {
       {
         type: S, name: 'custom', description: 'An endpoint for any JSON; optionally forward this channel\'s events', options: [
           { type: STR, name: 'url', description: 'forward this channel\'s events to this URL (signed)' },
-          { type: STR, name: 'verify', description: 'signature scheme (default hmac)', choices: ['github', 'gitlab', 'stripe', 'slack', 'circleci', 'standard', 'hmac', 'token', 'none'].map((v) => ({ name: v, value: v })) },
+          { type: STR, name: 'verify', description: 'signature scheme (default hmac)', choices: SCHEMES.map((v) => ({ name: v, value: v })) },
           { type: STR, name: 'events', description: 'forward only these events (comma-separated)' },
           { type: STR, name: 'rate', description: 'deliveries per minute before 429 (default 60)' },
         ],
@@ -125,13 +128,22 @@ async function autocomplete(i: AutocompleteInteraction, store: Store): Promise<v
   await i.respond(choices);
 }
 
+const MENTION_TYPES: readonly string[] = ['everyone', 'roles', 'users'] satisfies MessageMentionTypes[];
+const isMentionType = (p: string): p is MessageMentionTypes => MENTION_TYPES.includes(p);
+
+/** A command's reply in the shape discord.js sends on an interaction (`allowed_mentions` → `allowedMentions`). */
+function interactionReply(m: DiscordMessage): { content?: string; embeds?: APIEmbed[]; allowedMentions?: MessageMentionOptions } {
+  const { content, embeds, allowed_mentions: mentions } = m;
+  return { content, embeds, ...(mentions ? { allowedMentions: { ...mentions, parse: mentions.parse.filter(isMentionType) } } : {}) };
+}
+
 async function command(i: ChatInputCommandInteraction, deps: { makeContext: ContextFactory; log: Logger }): Promise<void> {
   const sub = i.options.getSubcommand();
   const secretive = MAY_HAVE_SECRET.has(sub);
   // Acknowledge within Discord's 3 seconds whatever the command does next.
   await i.deferReply(secretive ? { flags: MessageFlags.Ephemeral } : {});
   if (!i.inGuild()) {
-    await i.editReply({ content: 'hookbot commands work in a server channel, not in DMs.' });
+    await i.editReply({ content: NOTICE.noGuild });
     return;
   }
   const canManage = i.memberPermissions?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
@@ -139,23 +151,23 @@ async function command(i: ChatInputCommandInteraction, deps: { makeContext: Cont
   // A mentionable option arrives as an id; the command grammar takes a mention (role or user).
   const getOption = (n: string) => {
     if (n !== 'ping') return i.options.getString(n);
-    const m = i.options.getMentionable(n);
-    if (!m) return null;
-    return 'permissions' in m && 'hoist' in m ? `<@&${m.id}>` : `<@${(m as { id: string }).id}>`;
+    const o = i.options.get(n);
+    if (!o?.value) return null;
+    return o.role ? `<@&${o.value}>` : `<@${o.value}>`;
   };
   const raw: CommandResult = await runCommand(interactionArgs(sub, getOption), ctx);
   const result: CommandResult = { ...raw, reply: fitToDiscordLimits(raw.reply), ...(raw.secret ? { secret: fitToDiscordLimits(raw.secret) } : {}) };
   if (sub === 'secret') {
-    await i.editReply(result.reply as never); // ephemeral: the value never reaches the channel
+    await i.editReply(interactionReply(result.reply)); // ephemeral: the value never reaches the channel
     return;
   }
   if (secretive && result.secret) {
     // The invoker sees the setup and the secret, privately; the channel sees the setup without it.
-    await i.editReply({ ...result.reply, content: [result.reply.content, result.secret.content].filter(Boolean).join('\n\n') } as never);
-    await i.followUp({ ...result.reply } as never);
+    await i.editReply(interactionReply({ ...result.reply, content: [result.reply.content, result.secret.content].filter(Boolean).join('\n\n') }));
+    await i.followUp(interactionReply(result.reply));
     return;
   }
-  await i.editReply(result.reply as never);
+  await i.editReply(interactionReply(result.reply));
 }
 
 /** Handles `/hook` interactions (and hook-id autocomplete). */
@@ -167,7 +179,7 @@ export function attachSlashCommands(client: Client, deps: { makeContext: Context
     } catch (err) {
       deps.log.error({ err: (err as Error).message }, 'slash command failed');
       if (i.isRepliable() && (i.deferred || i.replied)) {
-        await i.editReply({ content: '⚠️ Something went wrong running that command; it is logged.' }).catch(() => {});
+        await i.editReply({ content: NOTICE.commandCrashed }).catch(() => {});
       }
     }
   });

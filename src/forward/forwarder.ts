@@ -3,8 +3,9 @@ import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../ports.js';
 import type { ForwardRow, Store } from '../store/store.js';
 import type { DiscordMessage } from '../types.js';
+import { DEFAULT_PREFIX, NOTICE } from '../../formatters/notices.js';
 import { checkForwardUrl, type UrlPolicy } from './url-policy.js';
-import { singleFlight } from '../single-flight.js';
+import { singleFlight } from '../lib/single-flight.js';
 
 /**
  * Retry schedule after a failed forward, modelled on Svix's: now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
@@ -57,14 +58,14 @@ export function createForwarder(deps: {
   store: Store; clock: Clock; log: Logger; policy: UrlPolicy; timeoutMs?: number;
   notice: (channelId: string, body: DiscordMessage, hookId: string) => Promise<void>;
   random?: () => number;
+  /** The command prefix the notices name (`COMMAND_PREFIX`). */
+  prefix?: string;
 }): Forwarder {
   const { store, clock, log } = deps;
   const random = deps.random ?? Math.random;
+  const prefix = deps.prefix ?? DEFAULT_PREFIX;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-
-  const tell = (channelId: string, hookId: string, content: string) =>
-    deps.notice(channelId, { content, allowed_mentions: { parse: [] } }, hookId);
 
   async function attempt(row: ForwardRow): Promise<void> {
     const hook = await store.getHook(row.hookId);
@@ -86,7 +87,7 @@ export function createForwarder(deps: {
       const dropped = await store.failPendingForwards(hook.id, 'forward disabled by 410 Gone');
       if (!(await store.disableForward(hook.id))) return;
       log.warn({ hookId: hook.id, dropped }, 'forward target answered 410 Gone; forward disabled');
-      await tell(hook.channelId, hook.id, `⛔ The forward of **${hook.id}** to ${hook.url} answered **410 Gone**, so forwarding is off. Set it again with \`!hook custom <url>\`; \`!hook ${hook.id} replay\` re-sends what failed.`);
+      await deps.notice(hook.channelId, NOTICE.forwardGone(prefix, { hookId: hook.id, url: hook.url }), hook.id);
       return;
     }
     if (attempts < FORWARD_SCHEDULE_MS.length) {
@@ -101,7 +102,7 @@ export function createForwarder(deps: {
     await store.markForward(row.id, { state: 'failed', attempts, lastStatus: result.status ?? null, lastError: why });
     log.warn({ hookId: hook.id, forwardId: row.id, err: why }, 'forward failed for good');
     if (await store.markForwardFailing(hook.id)) {
-      await tell(hook.channelId, hook.id, `⚠️ Forwarding from **${hook.id}** to ${hook.url} keeps failing (${why}); events are kept. Fix the receiver, then \`!hook ${hook.id} replay\` re-sends them.`);
+      await deps.notice(hook.channelId, NOTICE.forwardFailing(prefix, { hookId: hook.id, url: hook.url, why }), hook.id);
     }
   }
 

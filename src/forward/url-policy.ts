@@ -6,6 +6,9 @@ export interface UrlPolicy {
   allowLinkLocal: boolean;
 }
 
+/** The policy when none is configured: private networks allowed, link-local and metadata addresses refused. */
+export const DEFAULT_URL_POLICY: Readonly<UrlPolicy> = Object.freeze({ privateAddresses: 'allow', allowLinkLocal: false });
+
 /** Link-local and cloud metadata endpoints: the classic SSRF targets (169.254.169.254 and friends). */
 const linkLocal = new BlockList();
 linkLocal.addSubnet('169.254.0.0', 16, 'ipv4');

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { DEFAULT_PREFIX, NOTICE } from '../../formatters/notices.js';
+import type { Ingest } from '../ingest.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports.js';
 import type { Store } from '../store/store.js';
@@ -19,31 +21,29 @@ export interface Health {
 }
 
 export interface AppDeps {
+  /** Looks hooks up; deliveries are stored through `ingest`. */
   store: Store;
+  ingest: Ingest;
+  /** A delivery was stored (not a duplicate): time to process it. */
   onStored: () => void;
   log: Logger;
   metrics: Metrics;
   clock: Clock;
   maxBodyBytes: number;
   health: () => Promise<Health>;
+  /** The command prefix the 401 "no secret yet" answer names (`COMMAND_PREFIX`); `!hook` when not given. */
+  prefix?: string;
 }
 
 const SERVICES = new Set(['github', 'ci', 'custom']);
 
-/** The HTTP listener: verify, store, then 2xx. No formatting or business rules here. */
+/** The HTTP listener: verify, read, store (through the ingest's group commit), then 2xx. No formatting or business rules here. */
 export function createApp(deps: AppDeps): express.Express {
-  const { store, log, metrics } = deps;
+  const { store, ingest, log, metrics } = deps;
+  const prefix = deps.prefix ?? DEFAULT_PREFIX;
   const app = express();
   app.disable('x-powered-by');
   const limiter = createRateLimiter(() => deps.clock.now());
-  /** Deliveries accepted for a known hook and not yet handed to the store (being read or verified). */
-  let arriving = 0;
-  const arrived = (res: Response) => {
-    if (res.locals.arriving) {
-      res.locals.arriving = false;
-      arriving--;
-    }
-  };
 
   const answer = (res: Response, service: string, status: number, body: Record<string, unknown>) => {
     metrics.deliveries.inc({ service, status: String(status) });
@@ -59,9 +59,10 @@ export function createApp(deps: AppDeps): express.Express {
       return answer(res, service, 404, { error: `no enabled ${service} hook ${hookId}` });
     }
     res.locals.hook = hook;
-    res.locals.arriving = true;
-    arriving++;
-    res.once('close', () => arrived(res));
+    // From here a delivery is on its way to the ingest: a commit waits briefly for it (see ingest.ts).
+    const arrived = ingest.expect();
+    res.locals.arrived = arrived;
+    res.once('close', arrived);
     next();
   }, express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req: Request, res: Response) => {
     const hook = res.locals.hook;
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
     }
     const queryToken = hook.service === 'ci' && typeof req.query.token === 'string' ? req.query.token : undefined;
     const bad = hook.secret ? await verifyDelivery(hook, raw, req.headers, deps.clock.now(), queryToken)
-      : hook.verify === 'none' ? null : 'this hook has no secret yet: set it with !hook <id> secret <value>';
+      : hook.verify === 'none' ? null : NOTICE.noSecretYet(prefix);
     if (bad) {
       log.warn({ hookId: hook.id, reason: bad }, 'delivery rejected: bad signature');
       return answer(res, hook.service, 401, { error: bad });
@@ -90,14 +91,14 @@ export function createApp(deps: AppDeps): express.Express {
       return res.status(200).json({ challenge });
     }
     const receivedAt = new Date(deps.clock.now()).toISOString();
-    arrived(res);
-    const { id, duplicate } = await store.storeDelivery({
+    res.locals.arrived();
+    const { id, duplicate } = await ingest.store({
       hookId: hook.id,
       deliveryId: delivery.deliveryId ?? randomUUID(),
       eventType: delivery.eventType,
       payload: delivery.payload,
       receivedAt,
-    }, () => arriving);
+    });
     if (duplicate) return answer(res, hook.service, 200, { status: 'duplicate', id });
     answer(res, hook.service, 202, { status: 'stored', id });
     deps.onStored();

@@ -1,3 +1,4 @@
+import { detectCiPlatform } from '../../parsers/ci-platform.js';
 import { header } from './verify.js';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -61,8 +62,7 @@ function eventTypeOf(headers: Headers, body: Record<string, any>): string {
  * (or the pipeline's project, build, stage and status) identify it, so a resent notification is recognised.
  */
 function ciDelivery(headers: Headers, body: Record<string, any>): { eventType: string; deliveryId?: string } {
-  const eventType = header(headers, 'x-gitlab-event') ?? header(headers, 'x-github-event') ?? header(headers, 'circleci-event-type')
-    ?? (typeof body.type === 'string' && body.webhook ? body.type : undefined) ?? 'jenkins';
+  const { eventType } = detectCiPlatform({ headers: (name) => header(headers, name) }, body);
   const explicit = header(headers, 'idempotency-key') ?? header(headers, 'x-gitlab-event-uuid') ?? header(headers, 'x-github-delivery')
     ?? header(headers, 'x-request-id') ?? header(headers, 'x-delivery-id');
   if (explicit) return { eventType, deliveryId: explicit };

@@ -1,15 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { verify as verifyGithubSignature } from '@octokit/webhooks-methods';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { detectCiPlatform } from '../../parsers/ci-platform.js';
 import type { Hook } from '../store/store.js';
+import type { CiPlatform, VerifyScheme } from '../types.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
 /** Signature schemes a hook can require (the contract's `--verify` values). */
-export const SCHEMES = ['github', 'gitlab', 'stripe', 'slack', 'circleci', 'standard', 'hmac', 'token', 'none'] as const;
-/** `ci` hooks pick one of these by the sender: GitLab, GitHub, CircleCI, else Jenkins/scripts (token). */
-export type CiScheme = 'gitlab' | 'github' | 'circleci' | 'token';
+export const SCHEMES = ['github', 'gitlab', 'stripe', 'slack', 'circleci', 'standard', 'hmac', 'token', 'none'] as const satisfies readonly VerifyScheme[];
 export type Scheme = (typeof SCHEMES)[number];
+
+/** `ci` hooks pick one of these by the sender: GitLab, GitHub, CircleCI, else Jenkins/scripts (token). */
+const CI_SCHEME = { gitlab: 'gitlab', github: 'github', circleci: 'circleci', jenkins: 'token' } as const satisfies Record<CiPlatform, Scheme>;
+export type CiScheme = (typeof CI_SCHEME)[CiPlatform];
 
 /** Providers sign with timestamps; older or newer than this is refused (replay protection). */
 export const TOLERANCE_S = 5 * 60;
@@ -30,12 +34,9 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ab, bb);
 }
 
-/** Which scheme a `ci` delivery is signed with, from the sender's own headers. */
+/** Which scheme a `ci` delivery is signed with, from the sender's own headers (never from the unverified body). */
 export function ciSchemeOf(headers: Headers): CiScheme {
-  if (header(headers, 'x-gitlab-event')) return 'gitlab';
-  if (header(headers, 'x-github-event')) return 'github';
-  if (header(headers, 'circleci-event-type') || header(headers, 'circleci-signature')) return 'circleci';
-  return 'token';
+  return CI_SCHEME[detectCiPlatform({ headers: (name) => header(headers, name) }).platform];
 }
 
 const hmacHex = (secret: string, data: Buffer | string) => createHmac('sha256', secret).update(data).digest('hex');
@@ -60,7 +61,7 @@ export async function verifyDelivery(
     }
     return verifyDelivery({ verify: scheme, secret }, raw, headers, nowMs);
   }
-  switch (hook.verify as Scheme) {
+  switch (hook.verify) {
     case 'github': {
       // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
       const sig = header(headers, 'x-hub-signature-256');

@@ -1,4 +1,4 @@
-import type { DockerPayload } from '../../parsers/docker.js';
+import type { DockerPayload } from '../../parsers/docker-events.js';
 
 /** A realistic crashed container (exit 137 after OOM), as the Docker watcher stores it; used by `!hook test`. */
 export function sampleDockerDie(atMs: number): DockerPayload {

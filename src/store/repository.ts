@@ -1,10 +1,91 @@
-import type { forwards, outbox, webhookEvents, webhooks } from './schema.js';
+import type {
+  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRowState, ForwardState, HookService, HookStatus, HookVerify,
+  OutboxState,
+} from '../types.js';
 
-/** The repository's contract: row types and the Store interface every backend implements. */
-export type Hook = typeof webhooks.$inferSelect;
-export type NewHook = Omit<typeof webhooks.$inferInsert, 'id'>;
-export type StoredEvent = typeof webhookEvents.$inferSelect;
-export type OutboxRow = typeof outbox.$inferSelect;
+/**
+ * The repository's contract: row types and the Store interface every backend implements. Plain types on purpose:
+ * each backend's schema is checked to produce exactly these rows (see sqlite/row-types.ts).
+ */
+
+/** One hook: a channel's subscription to a source. */
+export interface Hook {
+  id: string;
+  guildId: string;
+  channelId: string;
+  userId: string;
+  service: HookService;
+  /** Forward URL (custom hooks). */
+  url: string | null;
+  secret: string;
+  verify: HookVerify;
+  events: string[];
+  filters: Record<string, string>;
+  templates: Record<string, string>;
+  enabled: boolean;
+  status: HookStatus;
+  statusReason: string | null;
+  lastDeliveryAt: string | null;
+  /** Standard Webhooks secret (`whsec_…`) that signs this hook's outgoing forwards to `url`. */
+  forwardSecret: string | null;
+  /** Event kinds forwarded (`*` = all the channel posts). */
+  forwardEvents: string[] | null;
+  forwardState: ForwardState | null;
+  /** Accepted deliveries per minute before 429. */
+  rateLimit: number;
+  /** Digest window in seconds; 0 = one message per event. */
+  aggregateSeconds: number;
+  aggregateExcept: AggregateExcept;
+  alertRules: AlertRule[];
+  createdAt: string;
+}
+/** Columns a new hook may leave out: they have defaults or may be null. */
+type HookOptional =
+  | 'url' | 'verify' | 'enabled' | 'status' | 'statusReason' | 'lastDeliveryAt' | 'forwardSecret' | 'forwardEvents'
+  | 'forwardState' | 'rateLimit' | 'aggregateSeconds' | 'aggregateExcept' | 'alertRules';
+export type NewHook = Omit<Hook, 'id' | HookOptional> & Partial<Pick<Hook, HookOptional>>;
+
+/** The inbox: one accepted delivery. */
+export interface StoredEvent {
+  id: number;
+  hookId: string;
+  deliveryId: string;
+  eventType: string;
+  payload: string;
+  receivedAt: string;
+  processed: boolean;
+  processedAt: string | null;
+  /** `posted` | `filtered:<why>` | `error:<why>`. */
+  outcome: string | null;
+}
+export type NewEvent = Pick<StoredEvent, 'hookId' | 'deliveryId' | 'eventType' | 'payload' | 'receivedAt'>;
+/** A stored delivery: `duplicate` when the same (hook, delivery id) was stored before (`id` is then the first one's). */
+export type Stored = { id: number; duplicate: boolean };
+
+/** One Discord message to post (or a CI live message to edit). */
+export interface OutboxRow {
+  id: number;
+  eventId: number | null;
+  hookId: string | null;
+  channelId: string;
+  body: DiscordMessage;
+  state: OutboxState;
+  attempts: number;
+  /** Epoch ms. */
+  nextAttemptAt: number;
+  /** One line for packed backlog messages (`[title](url)`). */
+  line: string | null;
+  /** The id of the row heading this row's message (itself when alone), set before the first attempt. */
+  packId: number | null;
+  /** The combined message of a pack, on its head row, so a retry sends exactly the same message. */
+  packBody: DiscordMessage | null;
+  messageId: string | null;
+  /** The row whose posted message this row edits (a CI run's live message). */
+  editOf: number | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
 export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & {
   hookId?: string | null;
   line?: string | null;
@@ -12,21 +93,45 @@ export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & {
   ci?: 'live' | 'edit';
 };
 /** A CI run's new state, saved with the event that changed it; and its branch's result when the run finished. */
-export type CiUpdate = { hookId: string; runKey: string; state: Record<string, unknown>; branch?: { key: string; result: string; streak: number } };
-export type ForwardRow = typeof forwards.$inferSelect;
+export type CiUpdate = { hookId: string; runKey: string; state: CiRun; branch?: { key: string; result: string; streak: number } };
+
+/** One outgoing forward: a Standard Webhooks–signed POST to a hook's `url`. */
+export interface ForwardRow {
+  id: number;
+  hookId: string;
+  eventId: number | null;
+  /** `webhook-id`: stable across retries so the receiver can dedupe. */
+  messageId: string;
+  url: string;
+  /** The JSON sent, exactly. */
+  body: string;
+  state: ForwardRowState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
 export type NewForward = Pick<ForwardRow, 'hookId' | 'messageId' | 'url' | 'body'>;
-export type NewDigestItem = { hookId: string; windowEnd: number; windowSeconds: number; item: Record<string, unknown> };
+export type ForwardPatch = Partial<Pick<ForwardRow, 'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'sentAt'>>;
+
+export type NewDigestItem = { hookId: string; windowEnd: number; windowSeconds: number; item: DigestItem };
+/** A closed digest window of one hook, with its items in arrival order. */
+export type DueDigest = { hookId: string; windowEnd: number; windowSeconds: number; items: DigestItem[] };
+
 export type EventResult = {
   eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[]; digest?: NewDigestItem; ci?: CiUpdate;
 };
 
 /**
  * Everything hookbot keeps, behind repository functions. Async on purpose: a PostgreSQL backend
- * (drizzle's pg dialect) is planned, so nothing outside this file may depend on SQLite.
+ * (drizzle's pg dialect) is planned, so nothing outside `sqlite/` may depend on SQLite.
  */
 export interface Store {
   createHook(input: NewHook): Promise<Hook>;
   getHook(id: string): Promise<Hook | undefined>;
+  /** The channel's oldest hook of a service; `service` may be any text a user typed (then none is found). */
   findHook(channelId: string, service: string): Promise<Hook | undefined>;
   listHooks(guildId: string): Promise<Hook[]>;
   /** How many of a hook's events filters dropped since `since` (ISO). */
@@ -39,9 +144,15 @@ export interface Store {
   setMeta(key: string, value: string): Promise<void>;
   updateHook(id: string, patch: Partial<NewHook>): Promise<Hook | undefined>;
   deleteHook(id: string): Promise<boolean>;
-  /** Stores a delivery; `duplicate` when the same (hook, delivery id) was stored before. */
-  insertEvent(e: Omit<typeof webhookEvents.$inferInsert, 'id'>): Promise<{ id: number; duplicate: boolean }>;
-  getEvent(id: number): Promise<StoredEvent | undefined>;
+  /** Stores a delivery (without touching the hook's last delivery). */
+  insertEvent(e: NewEvent): Promise<Stored>;
+  /**
+   * Stores many deliveries in one transaction (the hot path of ingest: the group committer batches them), and
+   * records each new one as its hook's last delivery. Results are in the order of `rows`.
+   */
+  storeDeliveries(rows: NewEvent[]): Promise<Stored[]>;
+  /** @deprecated `storeDeliveries([e])`; kept until ingest is wired. */
+  storeDelivery(e: NewEvent): Promise<Stored>;
   /** The hook's newest stored event; with `real`, not a `!hook test` sample. */
   latestEvent(hookId: string, opts?: { real?: boolean }): Promise<StoredEvent | undefined>;
   unprocessedEvents(limit: number): Promise<StoredEvent[]>;
@@ -52,15 +163,13 @@ export interface Store {
   /** The end of a hook's open digest window (after `nowMs`), if any. */
   openDigestWindow(hookId: string, nowMs: number): Promise<number | undefined>;
   /** Digest windows that have closed: one entry per (hook, window). */
-  dueDigests(nowMs: number): Promise<{ hookId: string; windowEnd: number; windowSeconds: number; items: Record<string, unknown>[] }[]>;
+  dueDigests(nowMs: number): Promise<DueDigest[]>;
   /** Replaces a closed window's items by its digest message, atomically. */
   completeDigest(hookId: string, windowEnd: number, message: NewOutboxRow, at: string): Promise<void>;
   nextDigestAt(): Promise<number | undefined>;
-  /** Queues forwards (not tied to a stored event's processing), ignoring ones already queued. */
-  enqueueForwards(rows: NewForward[], at: string): Promise<void>;
   dueForwards(nowMs: number, limit: number): Promise<ForwardRow[]>;
   nextForwardDueAt(): Promise<number | undefined>;
-  markForward(id: number, patch: Partial<Pick<ForwardRow, 'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'sentAt'>>): Promise<void>;
+  markForward(id: number, patch: ForwardPatch): Promise<void>;
   /** Turns a hook's forward off (410 Gone); true only for the call that changed it. */
   disableForward(hookId: string): Promise<boolean>;
   /** Marks a hook's forward failing; true only for the call that changed it (so the channel is told once). */
@@ -70,12 +179,6 @@ export interface Store {
   /** Puts a hook's failed forwards back in the queue; returns how many. */
   replayForwards(hookId: string, nowMs: number): Promise<number>;
   forwardCounts(hookId: string): Promise<{ pending: number; failed: number; sent: number }>;
-  /**
-   * Stores a delivery and records it as the hook's last delivery, in one transaction (the hot path of ingest).
-   * @param moreComing how many other deliveries are on their way to this call (being read or verified): the commit
-   *   waits briefly (at most 2 ms) for them, so that under load one transaction carries many deliveries
-   */
-  storeDelivery(e: Omit<typeof webhookEvents.$inferInsert, 'id'>, moreComing?: () => number): Promise<{ id: number; duplicate: boolean }>;
   enqueue(messages: NewOutboxRow[], at: string): Promise<void>;
   /** The oldest pending row of every channel whose row is due (per-channel order is kept). */
   dueOutbox(nowMs: number, limit: number): Promise<OutboxRow[]>;
@@ -83,7 +186,7 @@ export interface Store {
   /** Pending rows of a channel not yet in a pack, oldest first. */
   unpackedInChannel(channelId: string, fromId: number, limit: number): Promise<OutboxRow[]>;
   /** Freezes which rows one Discord message carries (and its combined body), before its first attempt. */
-  assignPack(headId: number, memberIds: number[], packBody: Record<string, unknown> | null): Promise<void>;
+  assignPack(headId: number, memberIds: number[], packBody: DiscordMessage | null): Promise<void>;
   packMembers(headId: number): Promise<OutboxRow[]>;
   /** Marks a row and every row of its pack sent. */
   markSent(id: number, messageId: string, at: string): Promise<void>;
@@ -91,7 +194,7 @@ export interface Store {
   markFailed(id: number, error: string): Promise<void>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   /** A CI run's state (as the tracker left it). */
-  getCiRun(hookId: string, runKey: string): Promise<Record<string, unknown> | undefined>;
+  getCiRun(hookId: string, runKey: string): Promise<CiRun | undefined>;
   /** The last finished result of a branch (`<platform>:<project>:<branch>`). */
   getCiBranch(hookId: string, branchKey: string): Promise<{ result: string; streak: number } | undefined>;
   queueDepth(): Promise<number>;
@@ -102,4 +205,3 @@ export interface Store {
   prune(before: string, maxEvents: number): Promise<{ events: number; messages: number }>;
   ping(): Promise<boolean>;
 }
-

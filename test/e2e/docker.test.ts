@@ -31,10 +31,22 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     .find((e: any) => re.test(e.title ?? '')), 8000).then((embed) => ({ body: { embeds: [embed] } }));
   const titles = () => discord.visibleEvents();
 
+  /**
+   * Every event emitted so far is handled by the watcher, and what it stored is posted: a noise event (never
+   * posted) marks the end of the stream, events come in order, then the watcher and the pipeline are drained.
+   * Folds whose window is still open are not waited for (they post when it closes).
+   */
+  async function settle() {
+    const mark = engine.emit('container', 'attach', WEB);
+    await discord.waitFor(() => started.bot.docker.handledUpTo() >= mark.timeNano);
+    await started.bot.docker.settled();
+    await started.bot.drain();
+  }
+
   async function dockerOn(args = '') {
     const r = await reply(discord.userSays(IDS.admin, `!hook docker on ${args}`.trim()));
     await discord.waitFor(() => engine.eventRequests.length > 0);
-    await new Promise((res) => setTimeout(res, 100));
+    await settle(); // the watcher follows live events
     return r;
   }
 
@@ -87,7 +99,7 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     engine.emit('container', 'start', WEB);
     engine.emit('container', 'start', DB);
     await titled(/shop-db-1 started/);
-    await new Promise((r) => setTimeout(r, 200));
+    await settle();
     expect(titles().some((t) => String(t).includes('shop-web-1'))).toBe(false);
   });
 
@@ -95,7 +107,7 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     await dockerOn('--events start');
     for (let i = 0; i < 5; i++) engine.emit('container', 'start', WEB);
     await titled(/shop-web-1 started/);
-    await new Promise((r) => setTimeout(r, 300));
+    await settle();
     expect(titles().filter((t) => String(t).includes('shop-web-1'))).toHaveLength(1);
     // When the window closes, the folded starts are posted once, as a restart loop with its count.
     const loop = await titled(/shop-web-1 restarted 5× in 5 min/);
@@ -107,10 +119,13 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     await dockerOn('--events start,die');
     engine.emit('container', 'die', DB, { exitCode: '1' });
     await titled(/shop-db-1 crashed/);
+    const requests = engine.eventRequests.length;
     engine.cutStreams();
     engine.emit('container', 'start', DB); // while disconnected
     await titled(/shop-db-1 started/);
-    await new Promise((r) => setTimeout(r, 300));
+    // Reconnected: the gap replayed, then live events followed again (the mark must come after that request).
+    await discord.waitFor(() => engine.eventRequests.slice(requests).some((r) => !r.until));
+    await settle();
     expect(titles().filter((t) => String(t).includes('shop-db-1 crashed'))).toHaveLength(1);
     expect(engine.eventRequests.some((r) => r.since)).toBe(true);
   });
@@ -136,7 +151,7 @@ describe('Docker going away and coming back', () => {
     try {
       const id = discord.userSays(IDS.admin, '!hook docker on');
       await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
-      await new Promise((r) => setTimeout(r, 200));
+      await discord.waitFor(() => engine.eventRequests.length > 0); // the watcher follows live events
       await engine.stop();
       const health = async () => (await (await fetch(`${started.base}/healthz`)).json()).docker;
       await discord.waitFor(() => discord.channelMessages().some((m) => String(m.body.content).includes('lost the Docker socket')), 15_000);
@@ -162,8 +177,7 @@ describe('Docker down at start', () => {
     const discord = await new FakeDiscord().start();
     const started = await startHookbot(discord, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     try {
-      await discord.waitFor(async () => true);
-      await new Promise((r) => setTimeout(r, 200));
+      await discord.waitFor(() => started.bot.docker.status() !== 'unknown');
       expect(await (await fetch(`${started.base}/healthz`)).json()).toMatchObject({ docker: 'down' });
       const id = discord.userSays(IDS.admin, '!hook docker on');
       const r = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeDiscord, IDS } from '../fakes/discord.js';
+import { FakeDiscord, IDS, type PostedMessage } from '../fakes/discord.js';
 import { startHookbot } from '../helpers/start-hookbot.js';
 
 /** discord.js owns the gateway; these check hookbot keeps answering commands through its recoveries. */
@@ -16,32 +16,53 @@ describe('gateway recovery', () => {
     await discord.stop();
   });
 
-  /** Sends `!hook help` until it is answered (events sent while disconnected are lost, as on Discord). */
-  async function commandsWork(): Promise<void> {
-    await discord.waitFor(() => {
-      const id = discord.userSays(IDS.admin, '!hook help');
-      return discord.channelMessages().length > 0 && id;
-    }, 10_000);
-    await discord.waitFor(() => discord.channelMessages().some((m) => String(m.body.content).includes('hookbot commands')), 10_000);
+  /**
+   * Sends `!hook help` until one is answered (events sent while disconnected are lost, as on Discord), then
+   * drains with `!hook list`: once that is answered, every earlier command has been handled.
+   */
+  async function helpIsAnswered(): Promise<PostedMessage> {
+    const sent: string[] = [];
+    let answered: string | undefined;
+    for (let attempt = 0; !answered; attempt++) {
+      if (attempt === 20) throw new Error('no command answered after the recovery');
+      sent.push(discord.userSays(IDS.admin, '!hook help'));
+      answered = await discord.waitFor(() => sent.find((id) => discord.repliesTo(id).length > 0), 500).catch(() => undefined);
+    }
+    const list = discord.userSays(IDS.admin, '!hook list');
+    await discord.waitFor(() => discord.repliesTo(list)[0], 10_000);
+    // Each command was answered at most once, the one we waited for exactly once, and nothing else was posted.
+    for (const id of sent) expect(discord.repliesTo(id).length).toBeLessThanOrEqual(1);
+    expect(discord.repliesTo(answered)).toHaveLength(1);
+    expect(discord.repliesTo(list)).toHaveLength(1);
+    expect(discord.channelMessages().every((m) => m.body.message_reference)).toBe(true);
+    return discord.repliesTo(answered)[0];
   }
 
   it('resumes after a dropped connection', async () => {
+    expect(discord.resumes).toBe(0);
     discord.dropGateway();
     await discord.waitFor(() => discord.resumes >= 1, 10_000);
-    await commandsWork();
+    const reply = await helpIsAnswered();
+    expect(reply.body.content).toContain('hookbot commands');
+    expect(discord.identifies).toBe(1); // the session was resumed, not started again
   });
 
   it('identifies again after an invalid session', async () => {
     expect(discord.identifies).toBe(1);
     discord.invalidateSession();
     await discord.waitFor(() => discord.identifies >= 2, 15_000);
-    await commandsWork();
+    const reply = await helpIsAnswered();
+    expect(reply.body.content).toContain('hookbot commands');
+    expect(discord.resumes).toBe(0); // an invalid session cannot be resumed
   });
 
   it('reconnects a zombie connection (no heartbeat ACK)', async () => {
+    expect(discord.connections).toBe(1);
     discord.ackHeartbeats = false;
     await discord.waitFor(() => discord.resumes + discord.identifies >= 2, 10_000);
     discord.ackHeartbeats = true;
-    await commandsWork();
+    expect(discord.connections).toBeGreaterThanOrEqual(2); // the silent connection was given up for a new one
+    const reply = await helpIsAnswered();
+    expect(reply.body.content).toContain('hookbot commands');
   });
 });

@@ -31,7 +31,7 @@ describe('ngrok tunnel', () => {
     started = await startHookbot(discord, { PUBLIC_URL: '', NGROK_AUTHTOKEN: 'tok', NGROK_DOMAIN: 'hooks.example.ngrok.app' }, { tunnel });
     expect(tunnel.opened).toEqual([{ port: started.bot.port, domain: 'hooks.example.ngrok.app' }]);
     const id = discord.userSays(IDS.admin, '!hook github on');
-    const reply = await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
+    const reply = await discord.waitFor(() => discord.repliesTo(id)[0]);
     expect(JSON.stringify(reply.body)).toContain('https://abc123.ngrok-free.app/webhook/github/hook_001');
     expect(await (await fetch(`${started.base}/healthz`)).json()).toMatchObject({ tunnel: 'up' });
   });
@@ -61,14 +61,17 @@ describe('ngrok tunnel', () => {
     const env = { PUBLIC_URL: '', NGROK_AUTHTOKEN: 'tok', DATABASE_PATH: dbPath };
     started = await startHookbot(discord, env, { tunnel: fakeTunnel(['https://first.ngrok-free.app']) });
     const id = discord.userSays(IDS.admin, '!hook github on');
-    await discord.waitFor(() => discord.channelMessages().find((m) => m.body.message_reference?.message_id === id));
+    await discord.waitFor(() => discord.repliesTo(id)[0]);
     await started.bot.stop();
     started = await startHookbot(discord, env, { tunnel: fakeTunnel(['https://second.ngrok-free.app']) });
     const notice = await discord.waitFor(() => discord.channelMessages().find((m) => String(m.body.content).includes('public URL changed')));
     expect(notice.body.content).toContain('https://second.ngrok-free.app/webhook/github/hook_001');
     await started.bot.stop();
     started = await startHookbot(discord, env, { tunnel: fakeTunnel(['https://second.ngrok-free.app']) });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(discord.channelMessages().filter((m) => String(m.body.content).includes('public URL changed'))).toHaveLength(1);
+    // Drain: the channel's posts keep their order, so once a sample sent now is posted, a notice queued at start would be too.
+    const test = discord.userSays(IDS.admin, '!hook test hook_001');
+    await discord.waitFor(() => discord.repliesTo(test)[0]);
+    await discord.waitFor(() => discord.visibleEvents().some((t) => t.includes('new commits')));
+    expect(discord.channelMessages().filter((m) => JSON.stringify(m.body).includes('public URL changed'))).toHaveLength(1);
   });
 });

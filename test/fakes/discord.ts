@@ -1,24 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-
 /**
  * A small stand-in for Discord API v10 on loopback: the REST routes hookbot uses and a minimal gateway
  * (HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeats, RESUME, MESSAGE_CREATE on cue).
  * It checks messages against Discord's limits and honours `nonce` + `enforce_nonce` like Discord does.
  */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fakeGuild, IDS, interactionCreate, limitsProblem, messageCreate } from './discord-guild.js';
 
-export const IDS = {
-  guild: '100000000000000001',
-  channel: '100000000000000002',
-  otherChannel: '100000000000000003',
-  bot: '100000000000000010',
-  admin: '100000000000000011', // has the Managers role (Manage Webhooks)
-  member: '100000000000000012', // plain member
-  closedDms: '100000000000000013', // Managers role, DMs closed
-  managersRole: '100000000000000020',
-  application: '100000000000000030',
-};
+export { IDS } from './discord-guild.js';
 
 export interface PostedMessage {
   id: string;
@@ -42,34 +32,6 @@ export interface FakeDiscordOptions {
 export interface InteractionCallback { interactionId: string; type: number; data?: Record<string, any> }
 export interface WebhookCall { token: string; method: string; path: string; body: Record<string, any> }
 
-const MANAGE_WEBHOOKS = 1n << 29n;
-const BASE_PERMS = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n); // view, send, embed links, read history
-
-function limitsProblem(body: Record<string, any>): string | null {
-  if (body.content !== undefined && (typeof body.content !== 'string' || body.content.length > 2000)) return 'content over 2000';
-  const embeds = body.embeds ?? [];
-  if (!body.content && embeds.length === 0) return 'Cannot send an empty message';
-  if (embeds.length > 10) return 'more than 10 embeds';
-  let total = 0;
-  for (const e of embeds) {
-    if (e.title && e.title.length > 256) return 'title over 256';
-    if (e.description && e.description.length > 4096) return 'description over 4096';
-    if ((e.fields ?? []).length > 25) return 'more than 25 fields';
-    for (const f of e.fields ?? []) {
-      if (!f.name || f.name.length > 256) return 'bad field name';
-      if (!f.value || f.value.length > 1024) return 'bad field value';
-    }
-    if (e.footer && (!e.footer.text || e.footer.text.length > 2048)) return 'bad footer';
-    if (e.author && (!e.author.name || e.author.name.length > 256)) return 'bad author';
-    if (e.url && !/^https?:\/\//.test(e.url)) return 'bad url';
-    total += (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text?.length ?? 0)
-      + (e.author?.name?.length ?? 0) + (e.fields ?? []).reduce((n: number, f: any) => n + f.name.length + f.value.length, 0);
-  }
-  if (total > 6000) return 'embeds over 6000 characters';
-  if (body.nonce !== undefined && String(body.nonce).length > 25) return 'nonce over 25 characters';
-  return null;
-}
-
 export class FakeDiscord {
   readonly messages: PostedMessage[] = [];
   readonly dms: { userId: string; body: Record<string, any> }[] = [];
@@ -88,6 +50,8 @@ export class FakeDiscord {
   url = '';
   /** 429s this stand-in answered. */
   tooManyRequests = 0;
+  /** Gateway connections opened, IDENTIFYs and RESUMEs received. */
+  connections = 0;
   identifies = 0;
   resumes = 0;
   /** When false, heartbeats are not acknowledged (a zombie connection). */
@@ -145,6 +109,11 @@ export class FakeDiscord {
     this.failNext(n, 429, { message: 'You are being rate limited.', retry_after: retryAfterS, global, code: global ? 0 : 20028 }, false, headers);
   }
 
+  /** Discord is back: the failures queued by `failNext`/`rateLimitNext`/`hangNext` are dropped. */
+  recover(): void {
+    this.failures.length = 0;
+  }
+
   /** The next `n` message posts create the message (when `afterCreate`) or not, and never answer. */
   hangNext(n: number, afterCreate = false): void {
     for (let i = 0; i < n; i++) this.failures.push({ status: 0, body: {}, hang: true, afterCreate });
@@ -173,11 +142,16 @@ export class FakeDiscord {
     });
   }
 
-  /** Waits until `predicate` holds, polling. */
-  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  /** The bot's replies to a user's message (see `userSays`), in order. */
+  repliesTo(messageId: string, channelId = IDS.channel): PostedMessage[] {
+    return this.channelMessages(channelId).filter((m) => m.body.message_reference?.message_id === messageId);
+  }
+
+  /** Waits until `predicate` holds (it may be async), polling. */
+  async waitFor<T>(predicate: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const v = predicate();
+      const v = await predicate();
       if (v) return v;
       if (Date.now() > end) throw new Error('timed out waiting in FakeDiscord');
       await new Promise((r) => setTimeout(r, 20));
@@ -187,14 +161,7 @@ export class FakeDiscord {
   /** A user types in a channel: dispatches MESSAGE_CREATE to connected clients. */
   userSays(userId: string, content: string, channelId = IDS.channel, opts: { bot?: boolean } = {}): string {
     const id = this.snowflake();
-    const roles = userId === IDS.admin || userId === IDS.closedDms ? [IDS.managersRole] : [];
-    this.dispatch('MESSAGE_CREATE', {
-      id, channel_id: channelId, guild_id: IDS.guild,
-      author: { id: userId, username: `user${userId.slice(-2)}`, discriminator: '0', avatar: null, global_name: null, ...(opts.bot ? { bot: true } : {}) },
-      member: { roles, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
-      content, timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false,
-      mentions: [], mention_roles: [], attachments: [], embeds: [], pinned: false, type: 0, flags: 0, components: [],
-    });
+    this.dispatch('MESSAGE_CREATE', messageCreate(id, userId, content, channelId, opts.bot ?? false));
     return id;
   }
 
@@ -204,26 +171,7 @@ export class FakeDiscord {
    */
   slash(userId: string, sub: string, options: Record<string, string> = {}, kind: 2 | 4 = 2, focused?: string): string {
     const id = this.snowflake();
-    const manager = userId === IDS.admin || userId === IDS.closedDms;
-    this.dispatch('INTERACTION_CREATE', {
-      id, application_id: IDS.application, type: kind, token: `tok-${id}`, version: 1,
-      guild_id: IDS.guild, channel_id: IDS.channel,
-      channel: { id: IDS.channel, type: 0, guild_id: IDS.guild, name: 'general', permissions: String(BASE_PERMS | MANAGE_WEBHOOKS) },
-      member: {
-        user: { id: userId, username: `user${userId.slice(-2)}`, discriminator: '0', avatar: null, global_name: null },
-        roles: manager ? [IDS.managersRole] : [], permissions: String(manager ? BASE_PERMS | MANAGE_WEBHOOKS : BASE_PERMS),
-        joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0,
-      },
-      app_permissions: String(BASE_PERMS), locale: 'en-US', guild_locale: 'en-US', entitlements: [],
-      authorizing_integration_owners: { 0: IDS.guild }, context: 0,
-      data: {
-        id: '100000000000000040', name: 'hook', type: 1,
-        options: [{
-          type: 1, name: sub,
-          options: Object.entries(options).map(([name, value]) => ({ type: 3, name, value, ...(name === focused ? { focused: true } : {}) })),
-        }],
-      },
-    });
+    this.dispatch('INTERACTION_CREATE', interactionCreate(id, userId, sub, options, kind, focused));
     return id;
   }
 
@@ -274,32 +222,6 @@ export class FakeDiscord {
     return String(this.nextId++);
   }
 
-  private guild() {
-    const role = (id: string, name: string, permissions: bigint, position: number) => ({
-      id, name, color: 0, hoist: false, position, permissions: String(permissions), managed: false, mentionable: false, flags: 0, icon: null, unicode_emoji: null,
-    });
-    const member = (id: string, roles: string[]) => ({
-      user: { id, username: `user${id.slice(-2)}`, discriminator: '0', avatar: null, global_name: null },
-      roles, joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0,
-    });
-    const channel = (id: string, name: string, position: number) => ({
-      id, type: 0, name, position, permission_overwrites: [], parent_id: null, topic: null, nsfw: false,
-      rate_limit_per_user: 0, last_message_id: null, guild_id: IDS.guild,
-    });
-    return {
-      id: IDS.guild, name: 'Test Server', icon: null, splash: null, discovery_splash: null, owner_id: '100000000000000099',
-      afk_channel_id: null, afk_timeout: 300, verification_level: 0, default_message_notifications: 0, explicit_content_filter: 0,
-      roles: [role(IDS.guild, '@everyone', BASE_PERMS, 0), role(IDS.managersRole, 'Managers', BASE_PERMS | MANAGE_WEBHOOKS, 1)],
-      emojis: [], stickers: [], features: [], mfa_level: 0, application_id: null, system_channel_id: null, system_channel_flags: 0,
-      rules_channel_id: null, vanity_url_code: null, description: null, banner: null, premium_tier: 0, preferred_locale: 'en-US',
-      public_updates_channel_id: null, nsfw_level: 0, premium_progress_bar_enabled: false,
-      joined_at: '2024-01-01T00:00:00.000Z', large: false, unavailable: false, member_count: 4,
-      members: [member(IDS.bot, []), member(IDS.admin, [IDS.managersRole]), member(IDS.member, []), member(IDS.closedDms, [IDS.managersRole])],
-      channels: [channel(IDS.channel, 'general', 0), channel(IDS.otherChannel, 'ops', 1)],
-      threads: [], presences: [], voice_states: [], stage_instances: [], guild_scheduled_events: [],
-    };
-  }
-
   private send(ws: WebSocket, payload: Record<string, unknown>): void {
     ws.send(JSON.stringify(payload));
   }
@@ -309,6 +231,7 @@ export class FakeDiscord {
   }
 
   private onGateway(ws: WebSocket): void {
+    this.connections++;
     this.sockets.add(ws);
     ws.on('close', () => this.sockets.delete(ws));
     this.send(ws, { op: 10, d: { heartbeat_interval: this.options.heartbeatMs ?? 41250 }, s: null, t: null });
@@ -335,7 +258,7 @@ export class FakeDiscord {
             private_channels: [], presences: [], relationships: [], guild_join_requests: [], geo_ordered_rtc_regions: [],
           },
         });
-        this.send(ws, { op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guild() });
+        this.send(ws, { op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: fakeGuild() });
         for (const r of this.identified.splice(0)) r();
       } else if (msg.op === 6) {
         this.resumes++;
@@ -404,13 +327,13 @@ export class FakeDiscord {
     if (method === 'POST' && path === '/users/@me/channels') {
       return this.json(res, 200, { id: `9${body.recipient_id.slice(1)}`, type: 1, recipients: [{ id: body.recipient_id }] });
     }
-    if (method === 'GET' && path === `/guilds/${IDS.guild}`) return this.json(res, 200, this.guild());
+    if (method === 'GET' && path === `/guilds/${IDS.guild}`) return this.json(res, 200, fakeGuild());
     if (method === 'GET' && (m = path.match(/^\/guilds\/\d+\/members\/(\d+)$/))) {
-      const member = this.guild().members.find((x) => x.user.id === m![1]);
+      const member = fakeGuild().members.find((x) => x.user.id === m![1]);
       return member ? this.json(res, 200, member) : this.json(res, 404, { message: 'Unknown Member', code: 10007 });
     }
     if (method === 'GET' && (m = path.match(/^\/channels\/(\d+)$/))) {
-      const ch = this.guild().channels.find((c) => c.id === m![1]);
+      const ch = fakeGuild().channels.find((c) => c.id === m![1]);
       return ch ? this.json(res, 200, ch) : this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
     }
     if (method === 'POST' && (m = path.match(/^\/channels\/(\d+)\/messages$/))) {
@@ -421,7 +344,7 @@ export class FakeDiscord {
         this.dms.push({ userId, body });
         return this.json(res, 200, { id: this.snowflake(), channel_id: channelId, content: body.content ?? '' });
       }
-      const known = this.guild().channels.some((c) => c.id === channelId);
+      const known = fakeGuild().channels.some((c) => c.id === channelId);
       if (!known) return this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
       if (this.deniedChannels.has(channelId)) return this.json(res, 403, { message: 'Missing Permissions', code: 50013 });
       const problem = limitsProblem(body ?? {});

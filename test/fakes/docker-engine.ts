@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frame } from '../../src/docker/demux.js';
-import type { DockerEvent } from '../../src/docker/docker-events.js';
+import type { DockerEvent } from '../../parsers/docker-events.js';
 
 /**
  * A Docker Engine API stand-in on a unix socket: `/_ping`, `/events` (since/until/filters, a 256-event ring like
@@ -74,7 +74,10 @@ export class FakeDockerEngine {
 
   /** Records an event like dockerd does, for container `id` or an image. */
   emit(type: 'container' | 'image', action: string, actorId: string, attributes: Record<string, string> = {}): DockerEvent {
-    this.clockNano += 1_000_000n; // 1 ms apart
+    // Stamped with the wall clock like dockerd (an event after a restart is newer than anything seen before it),
+    // at least 1 ms after the previous one so that events keep their order.
+    const wall = BigInt(Date.now()) * 1_000_000n;
+    this.clockNano = wall > this.clockNano + 1_000_000n ? wall : this.clockNano + 1_000_000n;
     const c = this.containers.get(actorId);
     const attrs = type === 'container' && c ? { ...(c.labels ?? {}), image: c.image, name: c.name, ...attributes } : attributes;
     const e: DockerEvent = {

@@ -5,8 +5,9 @@ import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { createIngest } from '../../src/ingest.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { Store } from '../../src/store/store.js';
+import type { Hook, Store } from '../../src/store/store.js';
 import { testStore } from '../helpers/store.js';
 import { createTestLogger } from '../helpers/test-logger.js';
 
@@ -25,7 +26,7 @@ describe('POST /webhook/custom/:hookId — signature schemes', () => {
   beforeEach(async () => {
     ({ store, close } = testStore());
     const app = createApp({
-      store, onStored: () => {}, log: createTestLogger().log, metrics: createMetrics(), clock: { now: () => Date.now() },
+      store, ingest: createIngest({ store }), onStored: () => {}, log: createTestLogger().log, metrics: createMetrics(), clock: { now: () => Date.now() },
       maxBodyBytes: 1 << 20, health: async () => ({ ready: true, status: 'ok', discord: 'up', docker: 'down', db: 'up' }),
     });
     server = app.listen(0, '127.0.0.1');
@@ -37,7 +38,7 @@ describe('POST /webhook/custom/:hookId — signature schemes', () => {
     close();
   });
 
-  async function hook(verify: string, secret: string, rateLimit = 60) {
+  async function hook(verify: Hook['verify'], secret: string, rateLimit = 60) {
     const h = await store.createHook({
       guildId: 'g', channelId: 'c', userId: 'u', service: 'custom', secret, verify, events: ['*'], filters: {},
       templates: {}, enabled: true, createdAt: new Date().toISOString(), rateLimit,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { createIngest } from '../../src/ingest.js';
 import { createMetrics } from '../../src/metrics.js';
 import { samplePush } from '../../src/samples/github-push.js';
 import type { Store } from '../../src/store/store.js';
@@ -22,7 +23,7 @@ describe('POST /webhook/github/:hookId', () => {
     kicks = 0;
     ready = true;
     const app = createApp({
-      store, onStored: () => { kicks++; }, log: createTestLogger().log, metrics: createMetrics(),
+      store, ingest: createIngest({ store }), onStored: () => { kicks++; }, log: createTestLogger().log, metrics: createMetrics(),
       clock: { now: () => Date.parse('2026-01-01T00:00:00Z') }, maxBodyBytes: 64 * 1024,
       health: async () => ({ ready, status: ready ? 'ok' : 'degraded', discord: ready ? 'up' : 'down', docker: 'down', db: 'up' }),
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCi, ciPlatformOf } from '../../parsers/ci.js';
+import { parseCi } from '../../parsers/ci.js';
+import { CI_EVENT_NAMES, detectCiPlatform } from '../../parsers/ci-platform.js';
 import { ParseError } from '../../parsers/index.js';
 import { example } from '../helpers/examples.js';
 import {
@@ -159,11 +160,48 @@ describe('Jenkins', () => {
 });
 
 describe('platform detection', () => {
+  /** A stored event: its eventType (the sender's event header, as readDelivery read it) and its body. */
+  const ciPlatformOf = (eventType: string, body: unknown) => detectCiPlatform({ eventType }, body).platform;
+
   it('goes by the sender\'s event header, then the body', () => {
     expect(ciPlatformOf('Pipeline Hook', {})).toBe('gitlab');
     expect(ciPlatformOf('workflow_job', {})).toBe('github');
     expect(ciPlatformOf('job-completed', {})).toBe('circleci');
     expect(ciPlatformOf('jenkins', { name: 'x', build: {} })).toBe('jenkins');
     expect(ciPlatformOf('jenkins', { object_kind: 'pipeline' })).toBe('gitlab');
+  });
+
+  it('reads the event name from the headers (a record or a getter), else CircleCI\'s body, else jenkins', () => {
+    expect(detectCiPlatform({ headers: { 'x-gitlab-event': 'Job Hook' } })).toEqual({ platform: 'gitlab', eventType: 'Job Hook' });
+    expect(detectCiPlatform({ headers: (n) => (n === 'x-github-event' ? 'workflow_run' : undefined) })).toEqual({ platform: 'github', eventType: 'workflow_run' });
+    expect(detectCiPlatform({ headers: { 'circleci-event-type': 'job-completed' } })).toEqual({ platform: 'circleci', eventType: 'job-completed' });
+    expect(detectCiPlatform({ headers: { 'circleci-signature': 'v1=00' } }, { type: 'job-completed', webhook: {} }))
+      .toEqual({ platform: 'circleci', eventType: 'job-completed' });
+    expect(detectCiPlatform({ headers: {} }, { name: 'x', build: {} })).toEqual({ platform: 'jenkins', eventType: 'jenkins' });
+    // Without a body (verification): the headers alone; the unverified body never picks the scheme.
+    expect(detectCiPlatform({ headers: { 'x-hook-token': 't' } })).toEqual({ platform: 'jenkins', eventType: 'jenkins' });
+    // A GitHub event that is no CI event: signed by GitHub, but its stored name is parsed by its body.
+    expect(detectCiPlatform({ headers: { 'x-github-event': 'push' } }).platform).toBe('github');
+    expect(ciPlatformOf('push', {})).toBe('jenkins');
+  });
+
+  it('gives the same platform from a live delivery\'s headers as from the event stored from it', () => {
+    const events: [string, string, string][] = [
+      ['gitlab', 'x-gitlab-event', 'Pipeline Hook'], ['gitlab', 'x-gitlab-event', 'Job Hook'], ['gitlab', 'x-gitlab-event', 'Push Hook'],
+      ['gitlab', 'x-gitlab-event', 'Merge Request Hook'], ['gitlab', 'x-gitlab-event', 'Feature Flag Hook'],
+      ['github', 'x-github-event', 'workflow_run'], ['github', 'x-github-event', 'workflow_job'], ['github', 'x-github-event', 'check_suite'],
+      ['github', 'x-github-event', 'check_run'], ['github', 'x-github-event', 'ping'],
+      ['circleci', 'circleci-event-type', 'workflow-completed'], ['circleci', 'circleci-event-type', 'job-completed'],
+    ];
+    for (const [platform, name, value] of events) {
+      expect(CI_EVENT_NAMES[platform as keyof typeof CI_EVENT_NAMES](value)).toBe(true);
+      const live = detectCiPlatform({ headers: { [name]: value } }, {});
+      expect(live).toEqual({ platform, eventType: value });
+      expect(detectCiPlatform({ eventType: live.eventType }, {}).platform).toBe(platform);
+    }
+    for (const body of [{ name: 'x', build: {} }, { object_kind: 'pipeline' }, { type: 'workflow-completed', webhook: {} }, { webhook: {}, pipeline: { vcs: {} } }]) {
+      const live = detectCiPlatform({ headers: {} }, body);
+      expect(detectCiPlatform({ eventType: live.eventType }, body)).toEqual(live);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatEvent } from '../../formatters/format-event.js';
 import { parseCustom } from '../../parsers/custom.js';
-import { ParseError } from '../../parsers/github.js';
+import { ParseError } from '../../parsers/common.js';
 import { expectWithinDiscordLimits } from '../helpers/discord-limits.js';
 
 const AT = '2026-01-01T00:00:00.000Z';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatEvent } from '../../formatters/format-event.js';
-import { parseDocker, type DockerPayload } from '../../parsers/docker.js';
+import { parseDocker } from '../../parsers/docker.js';
+import { classify, exitMeaning, type DockerEvent, type DockerPayload } from '../../parsers/docker-events.js';
 import { createCoalescer } from '../../src/docker/coalesce.js';
 import { demuxLogs, frame } from '../../src/docker/demux.js';
-import { classify, exitMeaning, type DockerEvent } from '../../src/docker/docker-events.js';
 import { sampleDockerDie } from '../../src/samples/docker-die.js';
 import { expectWithinDiscordLimits } from '../helpers/discord-limits.js';
 

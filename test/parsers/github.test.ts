@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent } from '../../src/types.js';
-import { parseGithub, ParseError } from '../../parsers/github.js';
+import { parseGithub } from '../../parsers/github.js';
+import { ParseError } from '../../parsers/common.js';
 import { formatEvent } from '../../formatters/format-event.js';
 import { formatDuration } from '../../parsers/duration.js';
 import { samplePush } from '../../src/samples/github-push.js';

@@ -57,4 +57,39 @@ describe('store', () => {
     expect(r.events).toBe(1 + 3); // the old one, then the processed ones older than the 5 newest rows
     expect(await store.latestEvent('hook_001')).toMatchObject({ deliveryId: 'd-10' });
   });
+
+  it('stores many deliveries in one transaction, reports duplicates, and records each as its hook\'s last delivery', async () => {
+    const second = await githubHook(store, { channelId: '100000000000000003' });
+    await store.getHook(second.id); // cached: the cache must follow
+    const delivery = (hookId: string, deliveryId: string, receivedAt: string) =>
+      ({ hookId, deliveryId, eventType: 'push', payload: '{}', receivedAt });
+    await store.insertEvent(delivery('hook_001', 'seen', '2026-01-01T00:00:00.000Z'));
+    const other = testStore(path);
+    try {
+      const stored = await store.storeDeliveries([
+        delivery('hook_001', 'a', '2026-01-02T00:00:00.000Z'),
+        delivery('hook_001', 'seen', '2026-01-03T00:00:00.000Z'),
+        delivery(second.id, 'b', '2026-01-04T00:00:00.000Z'),
+        delivery('hook_001', 'a', '2026-01-05T00:00:00.000Z'),
+      ]);
+      expect(stored.map((r) => r.duplicate)).toEqual([false, true, false, true]);
+      expect(stored[3].id).toBe(stored[0].id);
+      expect(stored[2].id).toBeGreaterThan(stored[0].id);
+      expect((await other.store.unprocessedEvents(10)).map((e) => e.deliveryId)).toEqual(['seen', 'a', 'b']);
+      // A duplicate is not a delivery: hook_001's last one is 'a', not the later duplicates.
+      expect((await store.getHook('hook_001'))!.lastDeliveryAt).toBe('2026-01-02T00:00:00.000Z');
+      expect((await store.getHook(second.id))!.lastDeliveryAt).toBe('2026-01-04T00:00:00.000Z');
+      expect((await other.store.getHook(second.id))!.lastDeliveryAt).toBe('2026-01-04T00:00:00.000Z');
+    } finally {
+      other.close();
+    }
+  });
+
+  it('stores a batch all or nothing', async () => {
+    const ok = { hookId: 'hook_001', deliveryId: 'ok', eventType: 'push', payload: '{}', receivedAt: '2026-01-01T00:00:00.000Z' };
+    const bad = { ...ok, deliveryId: 'bad', get payload(): string { throw new Error('unreadable'); } }; // fails mid-batch
+    await expect(store.storeDeliveries([ok, bad])).rejects.toThrow('unreadable');
+    expect(await store.unprocessedEvents(10)).toEqual([]);
+    expect((await store.getHook('hook_001'))!.lastDeliveryAt).toBeNull();
+  });
 });

@@ -11,10 +11,8 @@ export class DeliveryError extends Error {
   }
 }
 
-/** An HTTP error answered to a webhook sender. */
-export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = 'HttpError';
-  }
+/** Discord answered 401 / discord.js refused the token: retrying cannot help. */
+export function isTokenError(err: unknown): boolean {
+  const e = err as (Error & { code?: string | number; status?: number }) | undefined;
+  return e?.code === 'TokenInvalid' || e?.status === 401 || /401|invalid token/i.test(e?.message ?? '');
 }

@@ -1,3 +1,8 @@
+/**
+ * Docker Engine events and what hookbot stores for them: the shapes, which events are reported (by category),
+ * their de-duplication key and exit code meanings. Pure; the watcher (`src/docker/`) and the parser share it.
+ */
+
 /** An event exactly as dockerd streams it from `GET /events`. */
 export interface DockerEvent {
   status?: string;
@@ -9,6 +14,32 @@ export interface DockerEvent {
   scope?: string;
   time: number;
   timeNano: number;
+}
+
+/** The part of a container's inspected `State` hookbot reads. */
+export interface DockerContainerState {
+  Status?: string; ExitCode?: number; OOMKilled?: boolean; StartedAt?: string; FinishedAt?: string;
+  Health?: { Status?: string; Log?: { Output?: string; ExitCode?: number }[] };
+}
+
+/** What the Docker watcher stores for one event: the raw event plus what it looked up about it. */
+export interface DockerPayload {
+  event: DockerEvent;
+  container?: {
+    name: string;
+    image: string;
+    state?: DockerContainerState;
+    restartCount?: number;
+  };
+  /** Last log lines (stdout and stderr, demultiplexed), oldest first. */
+  logs?: string[];
+  image?: { tags: string[]; sizeBytes?: number; layers?: number };
+  /** Starts of this container in the recent window (restart loops). */
+  restarts?: { count: number; windowMin: number };
+  /** Similar events folded into this one (restart loops, health flapping). */
+  suppressed?: number;
+  /** Found by comparing container states after the daemon came back, not from the event stream. */
+  reconciled?: boolean;
 }
 
 /** The categories users pick with `--events` (the contract's names). */

@@ -18,6 +18,11 @@ export const DEFAULT_GITHUB_EVENTS = ['push', 'pull_request', 'issues', 'release
 /** `'all'` means every event GitHub sends (the "Send me everything" choice). */
 export const ALL_EVENTS = '*';
 
+/** The canonical event name of a name or alias users type (`pr` → `pull_request`), or undefined. */
+export function githubEventByAlias(alias: string): string | undefined {
+  return Object.entries(GITHUB_EVENTS).find(([, v]) => v.aliases.includes(alias))?.[0];
+}
+
 /**
  * Resolves a comma-separated list of event names and aliases.
  * @returns the canonical names, or the names that were not recognised
@@ -28,8 +33,8 @@ export function resolveGithubEvents(list: string): { ok: true; events: string[] 
   const events: string[] = [];
   const unknown: string[] = [];
   for (const n of names) {
-    const hit = Object.entries(GITHUB_EVENTS).find(([, v]) => v.aliases.includes(n));
-    if (hit) { if (!events.includes(hit[0])) events.push(hit[0]); } else unknown.push(n);
+    const hit = githubEventByAlias(n);
+    if (hit) { if (!events.includes(hit)) events.push(hit); } else unknown.push(n);
   }
   return unknown.length || events.length === 0 ? { ok: false, unknown: unknown.length ? unknown : [list] } : { ok: true, events };
 }

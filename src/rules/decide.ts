@@ -1,6 +1,6 @@
-import type { Hook } from './store/store.js';
-import type { NormalizedEvent } from './types.js';
-import { ALL_EVENTS } from './github-events.js';
+import type { Hook } from '../store/store.js';
+import type { NormalizedEvent } from '../types.js';
+import { ALL_EVENTS } from '../../parsers/github-events.js';
 import { fieldOf, matchStored, SPECIAL_KEYS } from './filters.js';
 
 export type Decision = { keep: true; reason: string } | { keep: false; reason: string };

@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from './types.js';
+import type { NormalizedEvent } from '../types.js';
 
 /** Filter keys stored raw by other options (`--repo`, `--containers`, `bots=include`). */
 export const SPECIAL_KEYS = new Set(['repo', 'containers', 'bots']);

@@ -1,4 +1,8 @@
 import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import type {
+  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRowState, ForwardState, HookService, HookStatus, HookVerify,
+  OutboxState,
+} from '../../types.js';
 
 /** One hook: a channel's subscription to a source. */
 export const webhooks = sqliteTable('webhooks', {
@@ -6,30 +10,30 @@ export const webhooks = sqliteTable('webhooks', {
   guildId: text('guild_id').notNull(),
   channelId: text('channel_id').notNull(),
   userId: text('user_id').notNull(),
-  service: text('service').notNull(), // github | docker | ci | custom
+  service: text('service').$type<HookService>().notNull(),
   url: text('url'), // forward URL (custom hooks)
   secret: text('secret').notNull(),
-  verify: text('verify').notNull().default('github'),
+  verify: text('verify').$type<HookVerify>().notNull().default('github'),
   events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
   filters: text('filters', { mode: 'json' }).$type<Record<string, string>>().notNull(),
   templates: text('templates', { mode: 'json' }).$type<Record<string, string>>().notNull(),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
-  status: text('status').notNull().default('ok'), // ok | failing
+  status: text('status').$type<HookStatus>().notNull().default('ok'),
   statusReason: text('status_reason'),
   lastDeliveryAt: text('last_delivery_at'),
   /** Standard Webhooks secret (`whsec_…`) that signs this hook's outgoing forwards to `url`. */
   forwardSecret: text('forward_secret'),
   /** Event kinds forwarded (`*` = all the channel posts). */
   forwardEvents: text('forward_events', { mode: 'json' }).$type<string[]>(),
-  forwardState: text('forward_state'), // ok | failing | disabled (410 Gone)
+  forwardState: text('forward_state').$type<ForwardState>(),
   /** Accepted deliveries per minute before 429. */
   rateLimit: integer('rate_limit').notNull().default(60),
   /** Digest window in seconds; 0 = one message per event. */
   aggregateSeconds: integer('aggregate_seconds').notNull().default(0),
   /** What bypasses the window: `failed` (default: failures are posted at once) or `none`. */
-  aggregateExcept: text('aggregate_except').notNull().default('failed'),
+  aggregateExcept: text('aggregate_except').$type<AggregateExcept>().notNull().default('failed'),
   /** alert-if rules: an expression and who to mention when it becomes true. */
-  alertRules: text('alert_rules', { mode: 'json' }).$type<{ expr: string; ping?: string }[]>().notNull().default([]),
+  alertRules: text('alert_rules', { mode: 'json' }).$type<AlertRule[]>().notNull().default([]),
   createdAt: text('created_at').notNull(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
@@ -55,8 +59,8 @@ export const outbox = sqliteTable('outbox', {
   eventId: integer('event_id'),
   hookId: text('hook_id'),
   channelId: text('channel_id').notNull(),
-  body: text('body', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-  state: text('state').notNull().default('pending'), // pending | sent | failed
+  body: text('body', { mode: 'json' }).$type<DiscordMessage>().notNull(),
+  state: text('state').$type<OutboxState>().notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull().default(0), // epoch ms
   /** One line for packed backlog messages (`[title](url)`). */
@@ -64,7 +68,7 @@ export const outbox = sqliteTable('outbox', {
   /** Set when the row's first post is attempted: the id of the row heading its message (itself when alone). */
   packId: integer('pack_id'),
   /** The combined message of a pack, kept on its head row so a retry sends exactly the same message. */
-  packBody: text('pack_body', { mode: 'json' }).$type<Record<string, unknown>>(),
+  packBody: text('pack_body', { mode: 'json' }).$type<DiscordMessage>(),
   messageId: text('message_id'),
   /** An edit of the message another row posted (a CI run's live message), instead of a new message. */
   editOf: integer('edit_of'),
@@ -88,7 +92,7 @@ export const forwards = sqliteTable('forwards', {
   messageId: text('message_id').notNull(),
   url: text('url').notNull(),
   body: text('body').notNull(), // the JSON sent, exactly
-  state: text('state').notNull().default('pending'), // pending | sent | failed
+  state: text('state').$type<ForwardRowState>().notNull().default('pending'),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull().default(0),
   lastStatus: integer('last_status'),
@@ -103,7 +107,7 @@ export const digestItems = sqliteTable('digest_items', {
   hookId: text('hook_id').notNull(),
   windowEnd: integer('window_end').notNull(), // epoch ms
   windowSeconds: integer('window_seconds').notNull(),
-  item: text('item', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  item: text('item', { mode: 'json' }).$type<DigestItem>().notNull(),
   createdAt: text('created_at').notNull(),
 }, (t) => [index('digest_items_window').on(t.windowEnd)]);
 
@@ -111,7 +115,7 @@ export const digestItems = sqliteTable('digest_items', {
 export const ciRuns = sqliteTable('ci_runs', {
   hookId: text('hook_id').notNull(),
   runKey: text('run_key').notNull(),
-  state: text('state', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  state: text('state', { mode: 'json' }).$type<CiRun>().notNull(),
   liveOutboxId: integer('live_outbox_id'),
   updatedAt: text('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.hookId, t.runKey] }), index('ci_runs_updated').on(t.updatedAt)]);

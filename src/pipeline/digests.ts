@@ -1,0 +1,44 @@
+import { formatDigest } from '../../formatters/digest.js';
+import type { Clock } from '../ports.js';
+import type { Store } from '../store/store.js';
+
+/** A digest this late (after its window closed) says so. */
+const LATE_MS = 60_000;
+
+export interface Digests {
+  /** Posts the digests of closed windows, then sets the timer for the next window end. */
+  flush(): Promise<void>;
+  stop(): void;
+}
+
+/** Digest windows: closed ones become one message each; `onDue` runs when the next window closes. */
+export function createDigests(deps: { store: Store; clock: Clock; onDue: () => void }): Digests {
+  const { store, clock } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function flush(): Promise<void> {
+    const now = clock.now();
+    for (const d of await store.dueDigests(now)) {
+      const hook = await store.getHook(d.hookId);
+      if (!hook) continue;
+      const body = formatDigest(d.items, { windowSeconds: d.windowSeconds, late: now - d.windowEnd > LATE_MS });
+      await store.completeDigest(d.hookId, d.windowEnd, { channelId: hook.channelId, hookId: hook.id, body: { ...body } }, new Date(now).toISOString());
+    }
+    const next = await store.nextDigestAt();
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (next !== undefined && !stopped) {
+      timer = setTimeout(() => { timer = undefined; deps.onDue(); }, Math.max(10, next - clock.now()));
+      timer.unref();
+    }
+  }
+
+  return {
+    flush,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

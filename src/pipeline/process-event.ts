@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import { parseDelivery, ParseError } from '../../parsers/index.js';
+import { renderEvent } from '../../formatters/format-event.js';
+import { digestItem } from '../../formatters/digest.js';
+import { decide } from '../rules/decide.js';
+import { runAlerts, type ParsedEvent } from '../alerts/alerts.js';
+import { tellCiStory, type CiBatchState } from '../ci/story.js';
+import { forwardsFor } from '../forward/select.js';
+import { TEST_DELIVERY_PREFIX } from '../samples/github-push.js';
+import type { EventResult, Hook, NewOutboxRow, Store, StoredEvent } from '../store/store.js';
+import type { DiscordMessage } from '../types.js';
+
+/** What processing one event needs to know besides the event: read once per batch by the pipeline. */
+export interface EventScope {
+  /** The event's hook (undefined when it was deleted). */
+  hook: Hook | undefined;
+  /** The forward hooks of the hook's channel. */
+  targets: Hook[];
+  /** The end of the hook's open digest window, when the hook posts digests. */
+  windowEnd: number | undefined;
+  /** CI runs read or changed in this batch. */
+  ciBatch: CiBatchState;
+}
+
+/** Parses a stored delivery, once: JSON, then the service's parser. Throws (ParseError, SyntaxError). */
+export function parseStored(hook: Hook, stored: StoredEvent): ParsedEvent {
+  const payload: unknown = JSON.parse(stored.payload);
+  return { stored, payload, event: parseDelivery(hook.service, stored.eventType, payload, stored.receivedAt, hook.verify) };
+}
+
+/**
+ * One stored event, from its payload to what is to be written: its outcome, its messages (and alerts), its
+ * forwards, its digest item, its CI run's state. No writes here (CI runs read their state; the pipeline saves
+ * every result of a batch in one transaction).
+ */
+export async function processEvent(deps: { store: Store; log: Logger }, stored: StoredEvent, scope: EventScope): Promise<EventResult> {
+  const { hook } = scope;
+  if (!hook || !hook.enabled) return outcome(stored, 'dropped: hook removed or disabled');
+  const failed = (err: unknown): EventResult => {
+    const why = err instanceof ParseError ? err.message : `unexpected: ${(err as Error).message}`;
+    deps.log.warn({ eventId: stored.id, hookId: stored.hookId, err: why }, 'event could not be processed');
+    return outcome(stored, `error: ${why}`);
+  };
+  let parsed: ParsedEvent;
+  try {
+    parsed = parseStored(hook, stored);
+  } catch (err) {
+    return failed(err);
+  }
+  let result: EventResult;
+  try {
+    result = await eventResult(deps.store, hook, parsed, scope);
+  } catch (err) {
+    result = failed(err);
+  }
+  // alert-if sees every event of the hook (also ones its filters drop), and alerts never wait for a digest.
+  return { ...result, messages: [...result.messages, ...(await runAlerts(deps, hook, parsed))] };
+}
+
+function outcome(stored: StoredEvent, text: string, messages: NewOutboxRow[] = []): EventResult {
+  return { eventId: stored.id, outcome: text, messages };
+}
+
+/** Decide, render, forward, digest — after a CI event has been told as its run's story. */
+async function eventResult(store: Store, hook: Hook, parsed: ParsedEvent, scope: EventScope): Promise<EventResult> {
+  const { stored, payload } = parsed;
+  let { event } = parsed;
+  const test = stored.deliveryId.startsWith(TEST_DELIVERY_PREFIX);
+  const windowEnd = hook.aggregateSeconds > 0 && !test ? scope.windowEnd : undefined;
+  let ciBody: DiscordMessage | undefined;
+  let pre: Pick<EventResult, 'messages' | 'ci'> & { notes: string[] } = { messages: [], notes: [] };
+  if (hook.service === 'ci' && 'ci' in event && event.ci) {
+    // Pipelines and jobs are told as one story per run; only its outcome goes on like an ordinary event.
+    const story = await tellCiStory(store, hook, event, scope.ciBatch, { test, digesting: windowEnd !== undefined });
+    pre = { messages: story.messages, ci: story.ci, notes: story.notes };
+    if (!story.final) return { ...outcome(stored, pre.notes.join('; ') || 'run updated, nothing to post', pre.messages), ci: pre.ci };
+    event = story.final.view;
+    ciBody = story.final.body;
+  }
+  const withPre = (r: EventResult): EventResult => ({
+    ...r, messages: [...pre.messages, ...r.messages], ci: pre.ci,
+    outcome: pre.notes.length ? `${r.outcome} (${pre.notes.join('; ')})` : r.outcome,
+  });
+  const decision = decide(hook, event, { test });
+  if (!decision.keep) return withPre(outcome(stored, `filtered: ${decision.reason}`));
+  const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
+  const { body, line } = renderEvent(event, template, payload);
+  const forwards = forwardsFor(scope.targets, stored.id, hook, event, payload);
+  // In a digest window, the event waits for the digest; failures bypass it unless told otherwise.
+  const bypass = hook.aggregateExcept !== 'none' && event.status === 'failure';
+  if (windowEnd !== undefined && !bypass) {
+    return withPre({
+      ...outcome(stored, `aggregated: digest at ${new Date(windowEnd).toISOString()}`), forwards,
+      digest: { hookId: hook.id, windowEnd, windowSeconds: hook.aggregateSeconds, item: { ...digestItem(event) } },
+    });
+  }
+  const message = ciBody && !template ? ciBody : body;
+  return withPre({ ...outcome(stored, 'posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...message }, line }]), forwards });
+}

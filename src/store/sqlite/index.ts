@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import type { EventResult, Store } from '../repository.js';
+import { createCiRuns } from './ci-runs.js';
+import { createDigests } from './digests.js';
+import { createEvents } from './events.js';
+import { createForwards } from './forwards.js';
+import { createHooks } from './hooks.js';
+import { createMeta } from './meta.js';
+import type { Db } from './open-database.js';
+import { createOutbox } from './outbox.js';
+
+export { openDatabase, type Db } from './open-database.js';
+
+/**
+ * The Store on SQLite: one module per aggregate; the transactions that span aggregates (a delivery and its hook,
+ * an event's results, a hook's deletion, pruning) are composed here.
+ */
+export function createSqliteStore(db: Db): Store {
+  const meta = createMeta(db);
+  const hooks = createHooks(db, meta);
+  const events = createEvents(db);
+  const ciRuns = createCiRuns(db);
+  const outbox = createOutbox(db, ciRuns);
+  const forwards = createForwards(db);
+  const digests = createDigests(db, outbox);
+
+  /** Marks each event processed and stores what it produced; an event already processed is left alone. */
+  const completeBatch = (results: EventResult[], at: string) => {
+    db.transaction(() => {
+      for (const r of results) {
+        if (!events.markProcessed(r.eventId, r.outcome, at)) continue;
+        if (r.ci) ciRuns.save(r.ci, at);
+        outbox.insert(r.messages, at, r.eventId, r.ci);
+        for (const f of r.forwards ?? []) forwards.insert(f, at, r.eventId);
+        if (r.digest) digests.add(r.digest, at);
+      }
+    });
+  };
+
+  const store: Store = {
+    ...meta.methods,
+    ...hooks.methods,
+    ...events.methods,
+    ...ciRuns.methods,
+    ...outbox.methods,
+    ...forwards.methods,
+    ...digests.methods,
+    async deleteHook(id) {
+      return db.transaction(() => {
+        const gone = hooks.deleteRow(id);
+        events.deleteOfHook(id);
+        outbox.failPendingOfHook(id, 'hook deleted');
+        digests.deleteOfHook(id);
+        ciRuns.deleteOfHook(id);
+        forwards.failPending(id, 'hook deleted');
+        return gone;
+      });
+    },
+    async storeDeliveries(rows) {
+      const stored = db.transaction(() => rows.map((e) => {
+        const r = events.insert(e);
+        if (!r.duplicate) hooks.touchDelivery(e.hookId, e.receivedAt);
+        return r;
+      }));
+      rows.forEach((e, i) => {
+        if (!stored[i].duplicate) hooks.cacheDelivery(e.hookId, e.receivedAt);
+      });
+      return stored;
+    },
+    async storeDelivery(e) {
+      return (await store.storeDeliveries([e]))[0];
+    },
+    async completeEvent(eventId, outcome, messages, at) {
+      completeBatch([{ eventId, outcome, messages }], at);
+    },
+    async completeEvents(results, at) {
+      completeBatch(results, at);
+    },
+    async prune(before, maxEvents) {
+      return db.transaction(() => {
+        const pruned = { events: events.prune(before, maxEvents), messages: outbox.prune(before) };
+        forwards.prune(before);
+        ciRuns.prune(before);
+        return pruned;
+      });
+    },
+    async ping() {
+      return db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
+    },
+  };
+  return store;
+}

@@ -1,0 +1,17 @@
+import type { ForwardRow, Hook, NewHook, OutboxRow, StoredEvent } from '../repository.js';
+import type { forwards, outbox, webhookEvents, webhooks } from './schema.js';
+
+/**
+ * Compile-time only: the SQLite schema reads and writes exactly the repository's plain row types, so nothing
+ * outside `sqlite/` needs drizzle's sqlite-core types. A column added to one side and not the other fails here.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
+
+export type SchemaMatchesRows = [
+  Check<Same<typeof webhooks.$inferSelect, Hook>>,
+  Check<Same<Omit<typeof webhooks.$inferInsert, 'id'>, NewHook>>,
+  Check<Same<typeof webhookEvents.$inferSelect, StoredEvent>>,
+  Check<Same<typeof outbox.$inferSelect, OutboxRow>>,
+  Check<Same<typeof forwards.$inferSelect, ForwardRow>>,
+];
