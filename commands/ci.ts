@@ -5,7 +5,7 @@ import { MSG, usage } from './messages.js';
 import { offCommand } from './off.js';
 
 /** The setup of each platform: where the URL goes, which events to tick, where the secret goes. */
-export function ciSetup(url: string): string[] {
+function ciSetup(url: string): string[] {
   return [
     '**GitLab CI** — project (or group) **Settings → Webhooks → Add new webhook**:',
     `• **URL**: \`${url}\` · **Secret token**: the secret (sent to you by DM)`,

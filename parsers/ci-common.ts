@@ -1,6 +1,6 @@
 import type { CiEvent, CiInfo, CiStatus, FieldValue } from '../src/types.js';
 import { colorStatus } from '../formatters/ci-names.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../formatters/duration.js';
 
 /** What the CI parsers share: reading loose JSON values, and the normalized event every platform's run becomes. */
 

@@ -1,5 +1,5 @@
 import type { DockerNormalizedEvent, EventStatus, NormalizedEvent } from '../src/types.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../formatters/duration.js';
 import { ParseError } from './common.js';
 import { classify, exitMeaning, type DockerEvent, type DockerPayload } from './docker-events.js';
 

@@ -2,7 +2,7 @@ import type {
   PushEvent, PullRequestEvent, IssuesEvent, IssueCommentEvent, ReleaseEvent, WorkflowRunEvent, PingEvent,
 } from '@octokit/webhooks-types';
 import type { Actor, EventStatus, FieldValue, NormalizedEvent } from '../src/types.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../formatters/duration.js';
 import { ParseError, trimText } from './common.js';
 
 type Json = Record<string, any>;

@@ -1,4 +1,4 @@
-import type { NormalizedEvent } from '../src/types.js';
+import type { HookService, HookVerify, NormalizedEvent } from '../src/types.js';
 import { parseGithub } from './github.js';
 import { ParseError } from './common.js';
 import { parseCustom } from './custom.js';
@@ -8,12 +8,12 @@ import { parseCi } from './ci.js';
 export { ParseError };
 
 /** Picks the parser for a hook's service. */
-export function parseDelivery(service: string, eventType: string, payload: unknown, receivedAt: string, scheme?: string): NormalizedEvent {
+export function parseDelivery(service: HookService, eventType: string, payload: unknown, receivedAt: string, scheme?: HookVerify): NormalizedEvent {
   switch (service) {
     case 'github': return parseGithub(eventType, payload, receivedAt);
     case 'custom': return parseCustom(eventType, payload, receivedAt, scheme);
     case 'docker': return parseDocker(payload, receivedAt);
     case 'ci': return parseCi(eventType, payload, receivedAt);
-    default: throw new ParseError(`no parser for service ${service}`);
+    default: throw new ParseError(`no parser for service ${String(service satisfies never)}`);
   }
 }

@@ -39,8 +39,12 @@ export function createEventStream(opts: {
     return docker.getEvents(options);
   }
 
-  /** Reads newline-delimited JSON events until the stream ends, handling them in order. */
-  function consume(stream: NodeJS.ReadableStream): Promise<void> {
+  /**
+   * Reads newline-delimited JSON events until the stream ends, handling them in order. Events at or before
+   * `after` (ns) were handled already: a replay starts at a whole second, so its first events can be ones seen
+   * before. They are skipped here, not only deduplicated on storage, so that storm folding does not count them twice.
+   */
+  function consume(stream: NodeJS.ReadableStream, after = 0): Promise<void> {
     current = stream;
     return new Promise((resolve, reject) => {
       let buf = '';
@@ -53,6 +57,7 @@ export function createEventStream(opts: {
           if (!line) continue;
           let e: DockerEvent;
           try { e = JSON.parse(line); } catch { continue; }
+          if (Number.isFinite(e.timeNano) && e.timeNano <= after) continue;
           chain = chain.then(() => opts.handle(e))
             .catch((err) => log.error({ err: (err as Error).message }, 'Docker event handling failed'))
             .then(() => { if (Number.isFinite(e.timeNano)) handledUpTo = Math.max(handledUpTo, e.timeNano); });
@@ -75,14 +80,14 @@ export function createEventStream(opts: {
     log.debug({ last, until }, 'Docker: connecting to the event stream');
     if (last > 0) {
       // Replay the gap as a finite stream (`until`), then reconcile, then follow live from `until`.
-      await consume(await events({ since: Math.floor(last / 1e9), until }));
+      await consume(await events({ since: Math.floor(last / 1e9), until }), last);
     }
     await opts.caughtUp();
     // From here on we follow live: a later reconnect replays from this second at the latest.
     if (last < until * 1e9) await store.setMeta(LAST_KEY, String(until * 1e9));
     log.debug('Docker: reconciled; following live events');
     if (stopped) return;
-    await consume(await events({ since: until }));
+    await consume(await events({ since: until }), Math.max(last, handledUpTo));
     if (!stopped) log.warn('Docker event stream ended; reconnecting');
   }
 

@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (!delivery.ok) return answer(res, hook.service, 400, { error: delivery.error });
     // Slack checks a new Events API URL by asking for its challenge back (signed, so verified above).
     if (hook.verify === 'slack' && delivery.eventType === 'url_verification') {
-      const challenge = (JSON.parse(delivery.payload) as { challenge?: string }).challenge ?? '';
+      const challenge = typeof delivery.body.challenge === 'string' ? delivery.body.challenge : '';
       metrics.deliveries.inc({ service: hook.service, status: '200' });
       return res.status(200).json({ challenge });
     }

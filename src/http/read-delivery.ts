@@ -4,7 +4,7 @@ import { header } from './verify.js';
 type Headers = Record<string, string | string[] | undefined>;
 
 export type Delivery =
-  | { ok: true; eventType: string; deliveryId?: string; payload: string }
+  | { ok: true; eventType: string; deliveryId?: string; payload: string; body: Record<string, unknown> }
   | { ok: false; error: string };
 
 
@@ -82,8 +82,8 @@ export function readDelivery(service: string, raw: Buffer, headers: Headers): De
   if (service === 'github') {
     const eventType = header(headers, 'x-github-event');
     if (!eventType) return { ok: false, error: 'missing X-GitHub-Event header' };
-    return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: body.json };
+    return { ok: true, eventType, deliveryId: header(headers, 'x-github-delivery'), payload: body.json, body: body.value };
   }
-  if (service === 'ci') return { ok: true, ...ciDelivery(headers, body.value), payload: body.json };
-  return { ok: true, eventType: eventTypeOf(headers, body.value), deliveryId: deliveryIdOf(headers, body.value), payload: body.json };
+  if (service === 'ci') return { ok: true, ...ciDelivery(headers, body.value), payload: body.json, body: body.value };
+  return { ok: true, eventType: eventTypeOf(headers, body.value), deliveryId: deliveryIdOf(headers, body.value), payload: body.json, body: body.value };
 }

@@ -151,8 +151,6 @@ export interface Store {
    * records each new one as its hook's last delivery. Results are in the order of `rows`.
    */
   storeDeliveries(rows: NewEvent[]): Promise<Stored[]>;
-  /** @deprecated `storeDeliveries([e])`; kept until ingest is wired. */
-  storeDelivery(e: NewEvent): Promise<Stored>;
   /** The hook's newest stored event; with `real`, not a `!hook test` sample. */
   latestEvent(hookId: string, opts?: { real?: boolean }): Promise<StoredEvent | undefined>;
   unprocessedEvents(limit: number): Promise<StoredEvent[]>;

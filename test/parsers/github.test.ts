@@ -3,7 +3,7 @@ import type { NormalizedEvent } from '../../src/types.js';
 import { parseGithub } from '../../parsers/github.js';
 import { ParseError } from '../../parsers/common.js';
 import { formatEvent } from '../../formatters/format-event.js';
-import { formatDuration } from '../../parsers/duration.js';
+import { formatDuration } from '../../formatters/duration.js';
 import { samplePush } from '../../src/samples/github-push.js';
 import { example } from '../helpers/examples.js';
 

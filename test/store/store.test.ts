@@ -27,7 +27,7 @@ describe('store', () => {
     const other = testStore(path);
     try {
       await event(1, '2026-01-01T00:00:00Z');
-      await store.storeDelivery({ hookId: 'hook_001', deliveryId: 'd-2', eventType: 'push', payload: '{}', receivedAt: '2026-01-01T00:00:00Z' });
+      await store.storeDeliveries([{ hookId: 'hook_001', deliveryId: 'd-2', eventType: 'push', payload: '{}', receivedAt: '2026-01-01T00:00:00Z' }]);
       await store.createHook({ ...(await store.getHook('hook_001'))!, id: undefined } as never);
       expect(await other.store.unprocessedEvents(10)).toHaveLength(2);
       expect(await other.store.getHook('hook_002')).toBeTruthy();

@@ -67,9 +67,6 @@ export function createSqliteStore(db: Db): Store {
       });
       return stored;
     },
-    async storeDelivery(e) {
-      return (await store.storeDeliveries([e]))[0];
-    },
     async completeEvent(eventId, outcome, messages, at) {
       completeBatch([{ eventId, outcome, messages }], at);
     },
