@@ -66,13 +66,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   async function messageFor(row: OutboxRow): Promise<{ body: DiscordMessage; members: number }> {
     if (row.packId !== null) {
       const members = row.packBody ? (await store.packMembers(row.id)).length : 1;
-      return { body: (row.packBody ?? row.body) as DiscordMessage, members };
+      return { body: row.packBody ?? row.body, members };
     }
     const all = await store.unpackedInChannel(row.channelId, row.id, PACK_LOOKAHEAD);
     // Only event messages (rows with a one-line form) are packed; alerts, digests and notices go out as they are.
     const stop = all.findIndex((r) => !r.line);
     const rows = stop === -1 ? all : stop === 0 ? all.slice(0, 1) : all.slice(0, stop);
-    const packed = packMessages(rows.map((r) => ({ body: r.body as DiscordMessage, line: r.line ?? '' })));
+    const packed = packMessages(rows.map((r) => ({ body: r.body, line: r.line ?? '' })));
     const memberIds = rows.slice(1, packed.count).map((r) => r.id);
     await store.assignPack(row.id, memberIds, packed.count > 1 ? { ...packed.body } : null);
     return { body: packed.body, members: packed.count };
@@ -86,7 +86,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return;
     }
     try {
-      await notifier.edit(row.channelId, target.messageId, row.body as DiscordMessage);
+      await notifier.edit(row.channelId, target.messageId, row.body);
       await store.markSent(row.id, target.messageId, new Date(clock.now()).toISOString());
       metrics.messagesEdited.inc();
     } catch (e) {
