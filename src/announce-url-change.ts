@@ -7,7 +7,7 @@ import type { Store } from './store/store.js';
  * Remembers the public URL; when it differs from the previous run's (an ngrok tunnel without a reserved
  * domain gets a new one each time), tells each channel with enabled hooks once, with the URLs to paste.
  */
-export async function announceUrlChange(opts: { store: Store; pipeline: Pipeline; log: Logger; publicUrl: string }): Promise<number> {
+export async function announceUrlChange(opts: { store: Store; pipeline: Pick<Pipeline, 'notice'>; log: Logger; publicUrl: string }): Promise<number> {
   const { store, pipeline, log, publicUrl } = opts;
   const previous = await store.getMeta('public_url');
   await store.setMeta('public_url', publicUrl);

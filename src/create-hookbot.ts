@@ -14,10 +14,9 @@ import { isTokenError } from './lib/errors.js';
 import { createApp, type Health } from './http/app.js';
 import { createIngest } from './ingest.js';
 import { createMetrics } from './metrics.js';
-import { createPipeline } from './pipeline.js';
+import { startProcessing } from './processing/processing.js';
 import { systemClock, type Clock } from './ports.js';
 import { openDatabase } from './store/open-database.js';
-import { startRetention } from './retention.js';
 import { announceUrlChange } from './announce-url-change.js';
 import { createStore } from './store/store.js';
 import type { UrlPolicy } from './forward/url-policy.js';
@@ -63,12 +62,12 @@ export async function createHookbot(
     privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true',
   };
   const prefix = config.COMMAND_PREFIX;
-  const pipeline = createPipeline({ store, notifier, clock, log, metrics, forwardPolicy, prefix });
+  // Processing and posting run in a worker thread with their own database connection (src/processing/).
+  const pipeline = await startProcessing({ config, store, log, metrics, clock });
   const docker = createDockerWatcher({
     dockerHost: config.DOCKER_HOST, store, clock, log, onStored: () => pipeline.kick(),
     notice: (channelId, body) => pipeline.notice(channelId, body), coalesceWindowMs: overrides.dockerCoalesceWindowMs, backoff: overrides.dockerBackoff,
   });
-  const retention = startRetention({ store, clock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
 
   const health = async (): Promise<Health> => {
     let dbOk = false;
@@ -86,7 +85,7 @@ export async function createHookbot(
 
   const app = createApp({
     store, ingest: createIngest({ store }), onStored: () => pipeline.kick(), log, metrics, clock,
-    maxBodyBytes: config.MAX_BODY_BYTES, health, prefix,
+    maxBodyBytes: config.MAX_BODY_BYTES, health, prefix, metricsText: () => pipeline.metricsText(),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -177,7 +176,6 @@ export async function createHookbot(
         await closed;
         await docker.stop();
         await pipeline.stop();
-        retention.stop();
         stopped = true;
         clearTimeout(retryTimer);
         await client?.destroy();

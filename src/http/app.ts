@@ -31,6 +31,8 @@ export interface AppDeps {
   clock: Clock;
   maxBodyBytes: number;
   health: () => Promise<Health>;
+  /** The whole `/metrics` text when other threads keep metrics too (processing runs in a worker). */
+  metricsText?: () => Promise<string>;
   /** The command prefix the 401 "no secret yet" answer names (`COMMAND_PREFIX`); `!hook` when not given. */
   prefix?: string;
 }
@@ -112,7 +114,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send(await (deps.metricsText?.() ?? metrics.registry.metrics()));
   });
 
   // Errors from the body reader carry the HTTP status (413 too large, 415 bad encoding, 400 aborted).

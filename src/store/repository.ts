@@ -1,6 +1,6 @@
 import type {
-  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRowState, ForwardState, HookService, HookStatus, HookVerify,
-  OutboxState,
+  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
+  HookStatus, HookVerify, OutboxState,
 } from '../types.js';
 
 /**
@@ -38,11 +38,19 @@ export interface Hook {
   aggregateExcept: AggregateExcept;
   alertRules: AlertRule[];
   createdAt: string;
+  /** Where the hook is declared; `file` hooks change only through their file (`sourceFile`). */
+  source: HookSource;
+  sourceFile: string | null;
+  /** Extra headers sent with each forward (never the signature headers). */
+  forwardHeaders: Record<string, string> | null;
+  /** The forward's retry policy; null = the built-in schedule. */
+  forwardRetry: ForwardRetry | null;
 }
 /** Columns a new hook may leave out: they have defaults or may be null. */
 type HookOptional =
   | 'url' | 'verify' | 'enabled' | 'status' | 'statusReason' | 'lastDeliveryAt' | 'forwardSecret' | 'forwardEvents'
-  | 'forwardState' | 'rateLimit' | 'aggregateSeconds' | 'aggregateExcept' | 'alertRules';
+  | 'forwardState' | 'rateLimit' | 'aggregateSeconds' | 'aggregateExcept' | 'alertRules' | 'source' | 'sourceFile'
+  | 'forwardHeaders' | 'forwardRetry';
 export type NewHook = Omit<Hook, 'id' | HookOptional> & Partial<Pick<Hook, HookOptional>>;
 
 /** The inbox: one accepted delivery. */
@@ -57,8 +65,12 @@ export interface StoredEvent {
   processedAt: string | null;
   /** `posted` | `filtered:<why>` | `error:<why>`. */
   outcome: string | null;
+  /** The request's headers as received, less signature, token, authorization and cookie headers. */
+  headers: Record<string, string> | null;
 }
-export type NewEvent = Pick<StoredEvent, 'hookId' | 'deliveryId' | 'eventType' | 'payload' | 'receivedAt'>;
+export type NewEvent = Pick<StoredEvent, 'hookId' | 'deliveryId' | 'eventType' | 'payload' | 'receivedAt'> & {
+  headers?: Record<string, string> | null;
+};
 /** A stored delivery: `duplicate` when the same (hook, delivery id) was stored before (`id` is then the first one's). */
 export type Stored = { id: number; duplicate: boolean };
 
@@ -120,6 +132,26 @@ export type NewDigestItem = { hookId: string; windowEnd: number; windowSeconds: 
 /** A closed digest window of one hook, with its items in arrival order. */
 export type DueDigest = { hookId: string; windowEnd: number; windowSeconds: number; items: DigestItem[] };
 
+/** A delivery answered 4xx: kept so "why didn't it post?" has an answer. Never its body. */
+export interface Rejection {
+  id: number;
+  /** The hook asked for (also when there is no such hook). */
+  hookId: string;
+  service: string;
+  status: number;
+  reason: string;
+  sourceIp: string | null;
+  /** The sender's event name and delivery id, when its headers say. */
+  eventType: string | null;
+  deliveryId: string | null;
+  receivedAt: string;
+}
+export type NewRejection = Omit<Rejection, 'id'>;
+/** One page of a newest-first list: rows with an id below `beforeId`, optionally of one hook. */
+export type PageQuery = { hookId?: string; beforeId?: number; limit: number };
+/** An Idempotency-Key of hook creation: new (claimed now), or seen before (with the request it came with). */
+export type IdempotencyClaim = { claimed: true } | { claimed: false; hookId: string | null; fingerprint: string };
+
 export type EventResult = {
   eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[]; digest?: NewDigestItem; ci?: CiUpdate;
 };
@@ -143,6 +175,8 @@ export interface Store {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
   updateHook(id: string, patch: Partial<NewHook>): Promise<Hook | undefined>;
+  /** Drops any copy of the hook kept in memory: another thread or process changed it. */
+  forgetHook(id: string): void;
   deleteHook(id: string): Promise<boolean>;
   /** Stores a delivery (without touching the hook's last delivery). */
   insertEvent(e: NewEvent): Promise<Stored>;
@@ -202,4 +236,21 @@ export interface Store {
    */
   prune(before: string, maxEvents: number): Promise<{ events: number; messages: number }>;
   ping(): Promise<boolean>;
+
+  // ---- the delivery log (HTTP API): stored deliveries, their messages, and the ones refused with 4xx
+  /** Stored deliveries, newest first (by id). */
+  listEvents(q: PageQuery): Promise<StoredEvent[]>;
+  getEvent(id: number): Promise<StoredEvent | undefined>;
+  /** The outbox rows the events made (their Discord messages), oldest first. */
+  eventMessages(eventIds: number[]): Promise<OutboxRow[]>;
+  recordRejections(rows: NewRejection[]): Promise<void>;
+  /** Refused deliveries, newest first (by id). */
+  listRejections(q: PageQuery): Promise<Rejection[]>;
+  getRejection(id: number): Promise<Rejection | undefined>;
+  /** Claims an Idempotency-Key for a hook creation; a key seen before says which hook it made (null: still in progress). */
+  claimIdempotencyKey(key: string, fingerprint: string, at: string): Promise<IdempotencyClaim>;
+  /** The claimed key made this hook. */
+  completeIdempotencyKey(key: string, hookId: string): Promise<void>;
+  /** The creation failed: the key may be used again. */
+  releaseIdempotencyKey(key: string): Promise<void>;
 }

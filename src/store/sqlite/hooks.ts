@@ -4,8 +4,18 @@ import type { createMeta } from './meta.js';
 import type { Db } from './open-database.js';
 import { webhooks } from './schema.js';
 
+/** How a connection treats hook rows: cached (the ingest connection) or read each time; who to tell of a write. */
+export interface HookCacheOptions {
+  /** Keep hooks in memory (default). A second connection (the processing worker) reads them each time instead. */
+  cache?: boolean;
+  /** Called after this connection wrote a hook row, so another thread's cache can drop it. */
+  onWrite?: (id: string) => void;
+}
+
 /** Hooks, read through a cache of frozen rows; also the hook-row side of forwards (their state). */
-export function createHooks(db: Db, meta: ReturnType<typeof createMeta>) {
+export function createHooks(db: Db, meta: ReturnType<typeof createMeta>, opts: HookCacheOptions = {}) {
+  const caching = opts.cache !== false;
+  const wrote = (id: string) => opts.onWrite?.(id);
   // Prepared once: the ingest path runs these for every delivery.
   const getHookStmt = db.select().from(webhooks).where(eq(webhooks.id, sql.placeholder('id'))).prepare();
   const findHookStmt = db.select().from(webhooks)
@@ -26,8 +36,12 @@ export function createHooks(db: Db, meta: ReturnType<typeof createMeta>) {
     return Object.freeze(h);
   };
   const cacheHook = (id: string, h: Hook | undefined) => {
-    hookCache.set(id, frozen(h));
+    if (caching) hookCache.set(id, frozen(h));
     return h;
+  };
+  /** Another thread or process changed the hook: read it again next time. */
+  const forget = (id: string) => {
+    hookCache.delete(id);
   };
 
   /** `hook_001`, `hook_002`, …: numbers are never reused, even after a hook is deleted. */
@@ -42,6 +56,7 @@ export function createHooks(db: Db, meta: ReturnType<typeof createMeta>) {
   const deleteRow = (id: string) => {
     const gone = db.delete(webhooks).where(eq(webhooks.id, id)).run().changes > 0;
     hookCache.delete(id);
+    wrote(id);
     return gone;
   };
   /** Records a stored delivery as the hook's last one (inside the caller's transaction). */
@@ -59,10 +74,12 @@ export function createHooks(db: Db, meta: ReturnType<typeof createMeta>) {
     | 'disableForward' | 'markForwardFailing'> = {
     async createHook(input) {
       const id = nextHookId();
-      return cacheHook(id, db.insert(webhooks).values({ ...input, id }).returning().all()[0])!;
+      const row = cacheHook(id, db.insert(webhooks).values({ ...input, id }).returning().all()[0])!;
+      wrote(id);
+      return row;
     },
     async getHook(id) {
-      return hookCache.has(id) ? hookCache.get(id) : cacheHook(id, getHookStmt.get({ id }));
+      return caching && hookCache.has(id) ? hookCache.get(id) : cacheHook(id, getHookStmt.get({ id }));
     },
     async findHook(channelId, service) {
       return findHookStmt.get({ channelId, service });
@@ -77,18 +94,24 @@ export function createHooks(db: Db, meta: ReturnType<typeof createMeta>) {
       return db.select().from(webhooks).orderBy(asc(webhooks.id)).all();
     },
     async updateHook(id, patch) {
-      return cacheHook(id, db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().all()[0]);
+      const row = cacheHook(id, db.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning().all()[0]);
+      wrote(id);
+      return row;
     },
     async disableForward(hookId) {
       hookCache.delete(hookId);
-      return db.update(webhooks).set({ forwardState: 'disabled' })
+      const changed = db.update(webhooks).set({ forwardState: 'disabled' })
         .where(and(eq(webhooks.id, hookId), ne(webhooks.forwardState, 'disabled'))).run().changes > 0;
+      if (changed) wrote(hookId);
+      return changed;
     },
     async markForwardFailing(hookId) {
       hookCache.delete(hookId);
-      return db.update(webhooks).set({ forwardState: 'failing' })
+      const changed = db.update(webhooks).set({ forwardState: 'failing' })
         .where(and(eq(webhooks.id, hookId), eq(webhooks.forwardState, 'ok'))).run().changes > 0;
+      if (changed) wrote(hookId);
+      return changed;
     },
   };
-  return { deleteRow, touchDelivery, cacheDelivery, methods };
+  return { deleteRow, touchDelivery, cacheDelivery, forget, methods };
 }

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { EventResult, Store } from '../repository.js';
 import { createCiRuns } from './ci-runs.js';
+import { createDeliveryLog } from './delivery-log.js';
 import { createDigests } from './digests.js';
 import { createEvents } from './events.js';
 import { createForwards } from './forwards.js';
-import { createHooks } from './hooks.js';
+import { createHooks, type HookCacheOptions } from './hooks.js';
 import { createMeta } from './meta.js';
 import type { Db } from './open-database.js';
 import { createOutbox } from './outbox.js';
@@ -15,14 +16,15 @@ export { openDatabase, type Db } from './open-database.js';
  * The Store on SQLite: one module per aggregate; the transactions that span aggregates (a delivery and its hook,
  * an event's results, a hook's deletion, pruning) are composed here.
  */
-export function createSqliteStore(db: Db): Store {
+export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
   const meta = createMeta(db);
-  const hooks = createHooks(db, meta);
+  const hooks = createHooks(db, meta, opts);
   const events = createEvents(db);
   const ciRuns = createCiRuns(db);
   const outbox = createOutbox(db, ciRuns);
   const forwards = createForwards(db);
   const digests = createDigests(db, outbox);
+  const deliveryLog = createDeliveryLog(db);
 
   /** Marks each event processed and stores what it produced; an event already processed is left alone. */
   const completeBatch = (results: EventResult[], at: string) => {
@@ -45,6 +47,10 @@ export function createSqliteStore(db: Db): Store {
     ...outbox.methods,
     ...forwards.methods,
     ...digests.methods,
+    ...deliveryLog.methods,
+    forgetHook(id) {
+      hooks.forget(id);
+    },
     async deleteHook(id) {
       return db.transaction(() => {
         const gone = hooks.deleteRow(id);
@@ -78,6 +84,7 @@ export function createSqliteStore(db: Db): Store {
         const pruned = { events: events.prune(before, maxEvents), messages: outbox.prune(before) };
         forwards.prune(before);
         ciRuns.prune(before);
+        deliveryLog.prune(before);
         return pruned;
       });
     },

@@ -15,13 +15,13 @@ const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../dr
  * WAL lets the HTTP listener store deliveries while the outbox reads; the busy timeout rides out
  * short write locks instead of failing a delivery.
  */
-export function openDatabase(path: string): { db: Db; close: () => void } {
+export function openDatabase(path: string, opts: { migrate?: boolean } = {}): { db: Db; close: () => void } {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
+  if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
   return { db, close: () => sqlite.close() };
 }

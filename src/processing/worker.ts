@@ -1,0 +1,58 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { REST } from 'discord.js';
+import { pino } from 'pino';
+import { createRestNotifier } from '../discord/notifier.js';
+import { createMetrics } from '../metrics.js';
+import { createPipeline } from '../pipeline.js';
+import { systemClock } from '../ports.js';
+import { startRetention } from '../retention.js';
+import { createSqliteStore, openDatabase } from '../store/sqlite/index.js';
+import type { FromWorker, ToWorker, WorkerStart } from './protocol.js';
+
+/**
+ * The processing worker: everything after "stored" — parse, rules, format, pack, post, forwards, digests,
+ * retention — on its own thread and its own database connection, so that it never holds up the thread that
+ * answers deliveries. The main thread wakes it (`kick`) when deliveries are stored.
+ */
+const port = parentPort!;
+const start = workerData as WorkerStart;
+const { config } = start;
+const send = (m: FromWorker) => port.postMessage(m);
+
+const log = pino({ level: start.logLevel }, { write: (line: string) => send({ t: 'log', line }) });
+// The ingest connection ran the migrations; hooks are read fresh (the main thread and commands change them).
+const { db, close } = openDatabase(config.DATABASE_PATH, { migrate: false });
+const store = createSqliteStore(db, { cache: false, onWrite: (id) => send({ t: 'hook', id }) });
+const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
+const metrics = createMetrics();
+const pipeline = createPipeline({
+  store, notifier: createRestNotifier(rest), clock: systemClock, log, metrics, prefix: config.COMMAND_PREFIX,
+  forwardPolicy: { privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true' },
+});
+const retention = startRetention({ store, clock: systemClock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
+
+async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
+  try {
+    send({ t: 'done', id, result: await work() });
+  } catch (err) {
+    send({ t: 'done', id, error: (err as Error).message });
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'kick': pipeline.kick(); break;
+    case 'drain': void answer(m.id, () => pipeline.drain()); break;
+    case 'metrics': void answer(m.id, () => metrics.registry.getMetricsAsJSON()); break;
+    case 'stop': void answer(m.id, async () => {
+      retention.stop();
+      await pipeline.stop();
+      close();
+      port.unref();
+    }); break;
+  }
+});
+
+send({ t: 'ready' });
+// Events stored before a restart are processed now; Discord REST does not need the gateway.
+pipeline.kick();
