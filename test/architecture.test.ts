@@ -88,11 +88,13 @@ describe('architecture', () => {
   });
 
   it('no import cycles between folders (runtime imports)', () => {
+    // A folder is one node; the files directly in src/ (the composition root and small leaf modules) are a node each.
+    const node = (f: string) => (dirname(f) === 'src' ? f : dirname(f));
     const edges = new Map<string, Set<string>>();
     for (const i of product.flatMap(importsOf)) {
       if (i.typeOnly || !i.target || !product.includes(i.target)) continue;
-      const a = dirname(i.from);
-      const b = dirname(i.target);
+      const a = node(i.from);
+      const b = node(i.target);
       if (a === b) continue;
       if (!edges.has(a)) edges.set(a, new Set());
       edges.get(a)!.add(b);
