@@ -31,6 +31,11 @@ export interface PipelineDeps {
   forwardTimeoutMs?: number;
   /** The command prefix operator notices name (`COMMAND_PREFIX`); `!hook` when not given. */
   prefix?: string;
+  /**
+   * Called between two batches with the time the last one took: the place to give way while deliveries pour in
+   * (the processing worker rests a multiple of it then). Default: yield once to the event loop.
+   */
+  betweenBatches?: (batchMs: number) => Promise<void>;
 }
 
 export interface Pipeline {
@@ -82,11 +87,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   /** Stored events in batches, yielding between batches so ingest stays fast; then digests, forwards, posts. */
   async function runOnce(): Promise<void> {
     for (;;) {
+      const started = clock.monotonic?.() ?? clock.now();
       const batch = await store.unprocessedEvents(BATCH);
       if (batch.length === 0) break;
       await processBatch(batch);
       if (batch.length < BATCH) break;
-      await new Promise((r) => setImmediate(r));
+      const took = (clock.monotonic?.() ?? clock.now()) - started;
+      await (deps.betweenBatches ? deps.betweenBatches(took) : new Promise((r) => setImmediate(r)));
     }
     await digests.flush();
     void forwarder.drain();

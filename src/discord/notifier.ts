@@ -1,4 +1,5 @@
-import { DiscordAPIError, HTTPError, RequestMethod, Routes, type REST } from 'discord.js';
+import { DiscordAPIError, HTTPError, RequestMethod, type REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
 import { DeliveryError } from '../lib/errors.js';
 import type { Notifier } from '../ports.js';
 import type { DiscordMessage } from '../types.js';

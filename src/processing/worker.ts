@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { REST } from 'discord.js';
+import { REST } from '@discordjs/rest';
 import { pino } from 'pino';
 import { createRestNotifier } from '../discord/notifier.js';
 import { createMetrics } from '../metrics.js';
@@ -25,7 +25,19 @@ const { db, close } = openDatabase(config.DATABASE_PATH, { migrate: false });
 const store = createSqliteStore(db, { cache: false, onWrite: (id) => send({ t: 'hook', id }) });
 const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
 const metrics = createMetrics();
+/** When the listener last said deliveries were stored: recent kicks mean ingest is busy. */
+let lastKick = 0;
+const INGEST_BUSY_MS = 50;
+/**
+ * While deliveries pour in, the worker takes a quarter of the time at most (rests 3× each batch's time, up to
+ * 100 ms): the listener's thread shares the machine's cores, and the backlog waits for a quieter moment.
+ */
+const betweenBatches = async (batchMs: number) => {
+  const busy = performance.now() - lastKick < INGEST_BUSY_MS;
+  await new Promise((r) => (busy ? setTimeout(r, Math.min(100, Math.max(1, 3 * batchMs))) : setImmediate(r)));
+};
 const pipeline = createPipeline({
+  betweenBatches,
   store, notifier: createRestNotifier(rest), clock: systemClock, log, metrics, prefix: config.COMMAND_PREFIX,
   forwardPolicy: { privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true' },
 });
@@ -41,7 +53,7 @@ async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
 
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
-    case 'kick': pipeline.kick(); break;
+    case 'kick': lastKick = performance.now(); pipeline.kick(); break;
     case 'drain': void answer(m.id, () => pipeline.drain()); break;
     case 'metrics': void answer(m.id, () => metrics.registry.getMetricsAsJSON()); break;
     case 'stop': void answer(m.id, async () => {
