@@ -23,6 +23,7 @@ COPY commands ./commands
 COPY parsers ./parsers
 COPY formatters ./formatters
 COPY drizzle ./drizzle
+COPY drizzle-pg ./drizzle-pg
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080

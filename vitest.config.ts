@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // A private PostgreSQL cluster for the PostgreSQL store tests, started on first use (see the file).
+    globalSetup: ['test/helpers/postgres.ts'],
   },
 });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_URL_POLICY } from './forward/url-policy.js';
 
@@ -18,6 +19,10 @@ const schema = z.object({
   NGROK_AUTHTOKEN: optional(z.string()),
   NGROK_DOMAIN: optional(z.string()),
   DATABASE_PATH: withDefault(z.string().min(1), './data/hookbot.db'),
+  /** PostgreSQL, which several hookbot processes may share; unset → SQLite at DATABASE_PATH. */
+  DATABASE_URL: optional(z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must look like postgres://user:password@host:5432/hookbot')),
+  /** Names this process in logs, /healthz and Docker messages when several hosts report. */
+  REPLICA_NAME: withDefault(z.string().trim().min(1), hostname()),
   DOCKER_HOST: withDefault(z.string().regex(/^(unix|tcp|http|https|npipe):\/\//, 'must look like unix:///var/run/docker.sock or tcp://host:2375'), 'unix:///var/run/docker.sock'),
   DISCORD_GUILD_ID: optional(z.string().regex(/^\d{17,20}$/, 'must be a server id (17–20 digits)')),
   COMMAND_PREFIX: withDefault(z.string().trim().min(1), '!hook'),
@@ -29,6 +34,8 @@ const schema = z.object({
   FORWARD_PRIVATE_ADDRESSES: withDefault(z.enum(['allow', 'deny']), DEFAULT_URL_POLICY.privateAddresses),
   /** Link-local and cloud metadata addresses (169.254/16, fe80::/10) are refused unless this is true. */
   FORWARD_ALLOW_LINK_LOCAL: withDefault(z.enum(['true', 'false']), DEFAULT_URL_POLICY.allowLinkLocal ? 'true' : 'false'),
+  /** Enables the HTTP API (`Authorization: Bearer <ADMIN_TOKEN>`); unset → `/api/v1/*` answers 404. */
+  ADMIN_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (e.g. the output of `openssl rand -base64 32`)')),
 });
 
 export type Config = z.infer<typeof schema>;

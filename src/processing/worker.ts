@@ -6,7 +6,7 @@ import { createMetrics } from '../metrics.js';
 import { createPipeline } from '../pipeline.js';
 import { systemClock } from '../ports.js';
 import { startRetention } from '../retention.js';
-import { createSqliteStore, openDatabase } from '../store/sqlite/index.js';
+import { openStore } from '../store/open-store.js';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol.js';
 
 /**
@@ -21,8 +21,10 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 const log = pino({ level: start.logLevel }, { write: (line: string) => send({ t: 'log', line }) });
 // The ingest connection ran the migrations; hooks are read fresh (the main thread and commands change them).
-const { db, close } = openDatabase(config.DATABASE_PATH, { migrate: false });
-const store = createSqliteStore(db, { cache: false, onWrite: (id) => send({ t: 'hook', id }) });
+const { store, close } = await openStore({
+  databaseUrl: config.DATABASE_URL, databasePath: config.DATABASE_PATH, log,
+  sqlite: { migrate: false, cache: false, onWrite: (id) => send({ t: 'hook', id }) },
+});
 const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
 const metrics = createMetrics();
 /** When the listener last said deliveries were stored: recent kicks mean ingest is busy. */
@@ -59,7 +61,7 @@ port.on('message', (m: ToWorker) => {
     case 'stop': void answer(m.id, async () => {
       retention.stop();
       await pipeline.stop();
-      close();
+      await close();
       port.unref();
     }); break;
   }

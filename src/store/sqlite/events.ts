@@ -8,7 +8,7 @@ export function createEvents(db: Db) {
   // Prepared once: the ingest path runs these for every delivery.
   const insertEventStmt = db.insert(webhookEvents).values({
     hookId: sql.placeholder('hookId'), deliveryId: sql.placeholder('deliveryId'), eventType: sql.placeholder('eventType'),
-    payload: sql.placeholder('payload'), receivedAt: sql.placeholder('receivedAt'),
+    payload: sql.placeholder('payload'), receivedAt: sql.placeholder('receivedAt'), headers: sql`${sql.placeholder('headers')}`,
   }).onConflictDoNothing().returning({ id: webhookEvents.id }).prepare();
   const findEventStmt = db.select({ id: webhookEvents.id }).from(webhookEvents)
     .where(and(eq(webhookEvents.hookId, sql.placeholder('hookId')), eq(webhookEvents.deliveryId, sql.placeholder('deliveryId')))).prepare();
@@ -23,6 +23,7 @@ export function createEvents(db: Db) {
     // transaction open (nothing committed, WAL never checkpointed) until the statement is next reset.
     const [row] = insertEventStmt.all({
       hookId: e.hookId, deliveryId: e.deliveryId, eventType: e.eventType, payload: e.payload, receivedAt: e.receivedAt,
+      headers: e.headers ? JSON.stringify(e.headers) : null,
     });
     if (row) return { id: row.id, duplicate: false };
     return { id: findEventStmt.get({ hookId: e.hookId, deliveryId: e.deliveryId })!.id, duplicate: true };

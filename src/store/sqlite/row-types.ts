@@ -1,5 +1,5 @@
-import type { ForwardRow, Hook, NewHook, OutboxRow, StoredEvent } from '../repository.js';
-import type { forwards, outbox, webhookEvents, webhooks } from './schema.js';
+import type { ForwardRow, Hook, NewHook, OutboxRow, Rejection, StoredEvent } from '../repository.js';
+import type { forwards, outbox, rejectedDeliveries, webhookEvents, webhooks } from './schema.js';
 
 /**
  * Compile-time only: the SQLite schema reads and writes exactly the repository's plain row types, so nothing
@@ -14,4 +14,5 @@ export type SchemaMatchesRows = [
   Check<Same<typeof webhookEvents.$inferSelect, StoredEvent>>,
   Check<Same<typeof outbox.$inferSelect, OutboxRow>>,
   Check<Same<typeof forwards.$inferSelect, ForwardRow>>,
+  Check<Same<typeof rejectedDeliveries.$inferSelect, Rejection>>,
 ];

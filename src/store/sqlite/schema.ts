@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import type {
-  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRowState, ForwardState, HookService, HookStatus, HookVerify,
-  OutboxState,
+  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
+  HookStatus, HookVerify, OutboxState,
 } from '../../types.js';
 
 /** One hook: a channel's subscription to a source. */
@@ -35,6 +35,13 @@ export const webhooks = sqliteTable('webhooks', {
   /** alert-if rules: an expression and who to mention when it becomes true. */
   alertRules: text('alert_rules', { mode: 'json' }).$type<AlertRule[]>().notNull().default([]),
   createdAt: text('created_at').notNull(),
+  /** Where the hook is declared (`chat`, `file`, `api`); file hooks change only through `source_file`. */
+  source: text('source').$type<HookSource>().notNull().default('chat'),
+  sourceFile: text('source_file'),
+  /** Extra headers sent with each forward. */
+  forwardHeaders: text('forward_headers', { mode: 'json' }).$type<Record<string, string>>(),
+  /** The forward's retry policy; null = the built-in schedule. */
+  forwardRetry: text('forward_retry', { mode: 'json' }).$type<ForwardRetry>(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
 /** The inbox: every accepted delivery, stored before it is acknowledged. */
@@ -48,7 +55,10 @@ export const webhookEvents = sqliteTable('webhook_events', {
   processed: integer('processed', { mode: 'boolean' }).notNull().default(false),
   processedAt: text('processed_at'),
   outcome: text('outcome'), // posted | filtered:<why> | error:<why>
+  /** Request headers as received, less signature, token, authorization and cookie headers. */
+  headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
 }, (t) => [
+  index('webhook_events_hook').on(t.hookId, t.id),
   uniqueIndex('webhook_events_delivery').on(t.hookId, t.deliveryId),
   index('webhook_events_unprocessed').on(t.processed),
 ]);
@@ -128,3 +138,25 @@ export const ciBranches = sqliteTable('ci_branches', {
   streak: integer('streak').notNull().default(0),
   updatedAt: text('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.hookId, t.branchKey] })]);
+
+/** Deliveries answered 4xx (time, hook, status, reason, sender address; never the body). */
+export const rejectedDeliveries = sqliteTable('rejected_deliveries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  hookId: text('hook_id').notNull(), // the id asked for, also when there is no such hook
+  service: text('service').notNull(),
+  status: integer('status').notNull(),
+  reason: text('reason').notNull(),
+  sourceIp: text('source_ip'),
+  eventType: text('event_type'),
+  deliveryId: text('delivery_id'),
+  receivedAt: text('received_at').notNull(),
+}, (t) => [index('rejected_deliveries_hook').on(t.hookId, t.id), index('rejected_deliveries_received').on(t.receivedAt)]);
+
+/** Idempotency-Keys of `POST /api/v1/hooks`: the same key again returns the hook it made. */
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  key: text('key').primaryKey(),
+  /** A hash of the request body: the same key with another body is refused. */
+  fingerprint: text('fingerprint').notNull(),
+  hookId: text('hook_id'), // null while the creation is in progress
+  createdAt: text('created_at').notNull(),
+});

@@ -1,0 +1,156 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type {
+  AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
+  HookStatus, HookVerify, OutboxState,
+} from '../../types.js';
+
+/*
+ * The PostgreSQL twin of ../sqlite/schema.ts: same tables, same columns, same row types (row-types.ts checks it).
+ * Differences are the dialect's only: ids are identity bigints, epoch-ms columns bigints, JSON columns `json`
+ * (kept as written, so key order survives like SQLite's text), timestamps ISO text as in SQLite (compared as text).
+ */
+const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();
+const ref = (name: string) => bigint(name, { mode: 'number' });
+const epochMs = (name: string) => bigint(name, { mode: 'number' });
+
+/** One hook: a channel's subscription to a source. */
+export const webhooks = pgTable('webhooks', {
+  id: text('id').primaryKey(), // hook_001
+  guildId: text('guild_id').notNull(),
+  channelId: text('channel_id').notNull(),
+  userId: text('user_id').notNull(),
+  service: text('service').$type<HookService>().notNull(),
+  url: text('url'),
+  secret: text('secret').notNull(),
+  verify: text('verify').$type<HookVerify>().notNull().default('github'),
+  events: json('events').$type<string[]>().notNull(),
+  filters: json('filters').$type<Record<string, string>>().notNull(),
+  templates: json('templates').$type<Record<string, string>>().notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  status: text('status').$type<HookStatus>().notNull().default('ok'),
+  statusReason: text('status_reason'),
+  lastDeliveryAt: text('last_delivery_at'),
+  forwardSecret: text('forward_secret'),
+  forwardEvents: json('forward_events').$type<string[]>(),
+  forwardState: text('forward_state').$type<ForwardState>(),
+  rateLimit: integer('rate_limit').notNull().default(60),
+  aggregateSeconds: integer('aggregate_seconds').notNull().default(0),
+  aggregateExcept: text('aggregate_except').$type<AggregateExcept>().notNull().default('failed'),
+  alertRules: json('alert_rules').$type<AlertRule[]>().notNull().default([]),
+  createdAt: text('created_at').notNull(),
+  source: text('source').$type<HookSource>().notNull().default('chat'),
+  sourceFile: text('source_file'),
+  forwardHeaders: json('forward_headers').$type<Record<string, string>>(),
+  forwardRetry: json('forward_retry').$type<ForwardRetry>(),
+}, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
+
+/** The inbox: every accepted delivery, stored before it is acknowledged. */
+export const webhookEvents = pgTable('webhook_events', {
+  id: id(),
+  hookId: text('hook_id').notNull(),
+  deliveryId: text('delivery_id').notNull(),
+  eventType: text('event_type').notNull(),
+  payload: text('payload').notNull(),
+  receivedAt: text('received_at').notNull(),
+  processed: boolean('processed').notNull().default(false),
+  processedAt: text('processed_at'),
+  outcome: text('outcome'),
+  headers: json('headers').$type<Record<string, string>>(),
+}, (t) => [
+  index('webhook_events_hook').on(t.hookId, t.id),
+  uniqueIndex('webhook_events_delivery').on(t.hookId, t.deliveryId),
+  index('webhook_events_unprocessed').on(t.id).where(sql`not processed`),
+]);
+
+/** The outbox: one row per Discord message to post; retries send the nonce `hookbot-<id of the pack's head>`. */
+export const outbox = pgTable('outbox', {
+  id: id(),
+  eventId: ref('event_id'),
+  hookId: text('hook_id'),
+  channelId: text('channel_id').notNull(),
+  body: json('body').$type<DiscordMessage>().notNull(),
+  state: text('state').$type<OutboxState>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: epochMs('next_attempt_at').notNull().default(0),
+  line: text('line'),
+  packId: ref('pack_id'),
+  packBody: json('pack_body').$type<DiscordMessage>(),
+  messageId: text('message_id'),
+  editOf: ref('edit_of'),
+  lastError: text('last_error'),
+  createdAt: text('created_at').notNull(),
+  sentAt: text('sent_at'),
+}, (t) => [index('outbox_pending').on(t.state, t.channelId, t.id), index('outbox_pack').on(t.packId)]);
+
+/** Small key/value settings (e.g. the next hook number). */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Outgoing forwards: a durable queue of Standard Webhooks–signed POSTs to a hook's `url`. */
+export const forwards = pgTable('forwards', {
+  id: id(),
+  hookId: text('hook_id').notNull(),
+  eventId: ref('event_id'),
+  messageId: text('message_id').notNull(),
+  url: text('url').notNull(),
+  body: text('body').notNull(), // the JSON sent, exactly
+  state: text('state').$type<ForwardRowState>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: epochMs('next_attempt_at').notNull().default(0),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  createdAt: text('created_at').notNull(),
+  sentAt: text('sent_at'),
+}, (t) => [index('forwards_pending').on(t.state, t.nextAttemptAt), uniqueIndex('forwards_message').on(t.messageId)]);
+
+/** Events waiting in a hook's digest window; stored so a restart mid-window loses nothing. */
+export const digestItems = pgTable('digest_items', {
+  id: id(),
+  hookId: text('hook_id').notNull(),
+  windowEnd: epochMs('window_end').notNull(),
+  windowSeconds: integer('window_seconds').notNull(),
+  item: json('item').$type<DigestItem>().notNull(),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('digest_items_window').on(t.windowEnd)]);
+
+/** CI runs being told as a story: the run folded from its events, and the outbox row of its live message. */
+export const ciRuns = pgTable('ci_runs', {
+  hookId: text('hook_id').notNull(),
+  runKey: text('run_key').notNull(),
+  state: json('state').$type<CiRun>().notNull(),
+  liveOutboxId: ref('live_outbox_id'),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.runKey] }), index('ci_runs_updated').on(t.updatedAt)]);
+
+/** The last finished result per hook, platform, project and branch: for broken / still failing / fixed. */
+export const ciBranches = pgTable('ci_branches', {
+  hookId: text('hook_id').notNull(),
+  branchKey: text('branch_key').notNull(),
+  result: text('result').notNull(),
+  streak: integer('streak').notNull().default(0),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.branchKey] })]);
+
+/** Deliveries answered 4xx (time, hook, status, reason, sender address; never the body). */
+export const rejectedDeliveries = pgTable('rejected_deliveries', {
+  id: id(),
+  hookId: text('hook_id').notNull(),
+  service: text('service').notNull(),
+  status: integer('status').notNull(),
+  reason: text('reason').notNull(),
+  sourceIp: text('source_ip'),
+  eventType: text('event_type'),
+  deliveryId: text('delivery_id'),
+  receivedAt: text('received_at').notNull(),
+}, (t) => [index('rejected_deliveries_hook').on(t.hookId, t.id), index('rejected_deliveries_received').on(t.receivedAt)]);
+
+/** Idempotency-Keys of `POST /api/v1/hooks`: the same key again returns the hook it made. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  key: text('key').primaryKey(),
+  fingerprint: text('fingerprint').notNull(),
+  hookId: text('hook_id'),
+  createdAt: text('created_at').notNull(),
+});
