@@ -1,14 +1,15 @@
 /**
- * A benchmark target in its own process (so the load generator does not share its CPU):
- *   hookbot  — the real HTTP app: verify + store (SQLite file) + 202, with the pipeline posting to a no-op notifier
- *   baseline — bare express + @octokit/webhooks verify, answering 200 without storing
- *   footprint — hookbot's store and app idle, then after 100,000 stored events: prints RSS and database size
- * Prints one JSON line on stdout when ready.
+ * A baseline in its own process (so the load generator does not share its event loop):
+ *   floor       — bare express + `@octokit/webhooks-methods` verify + `JSON.parse` + 200, no storage
+ *   store-floor — the same + one better-sqlite3 insert per delivery (WAL, synchronous=NORMAL) before answering
+ *   footprint   — hookbot's store and HTTP app idle, then after 100,000 stored events: prints RSS and database size
+ * Prints one JSON line on stdout when ready (`{ port }`), or with the footprint when done.
+ * Usage: node --import tsx bench/target.ts <mode> <secret> <database path>
  */
 import { statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { Webhooks } from '@octokit/webhooks';
+import express, { type Express } from 'express';
+import { verify } from '@octokit/webhooks-methods';
 import { pino } from 'pino';
 import { createApp } from '../src/http/app.js';
 import { createIngest } from '../src/ingest.js';
@@ -20,67 +21,56 @@ import { createStore } from '../src/store/store.js';
 import { samplePush } from '../src/samples/github-push.js';
 
 const [mode, secret, dbPath] = process.argv.slice(2);
-const log = pino({ level: 'silent' });
+const MAX_BODY = 26214400;
 
-async function hookbot() {
+function listen(app: Express): void {
+  const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
+}
+
+/** Verify the signature over the raw bytes, parse the JSON; `store` runs before answering. */
+function floorApp(store?: (req: express.Request, text: string) => void): Express {
+  const app = express();
+  app.post('/webhook/github/:id', express.raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
+    const text = (req.body as Buffer).toString('utf8');
+    if (!(await verify(secret, text, String(req.headers['x-hub-signature-256'] ?? '')))) return void res.status(401).end();
+    try { JSON.parse(text); } catch { return void res.status(400).end(); }
+    store?.(req, text);
+    res.status(store ? 202 : 200).end();
+  });
+  return app;
+}
+
+async function storeFloor(): Promise<Express> {
+  const { default: Database } = await import('better-sqlite3');
+  const sqlite = new Database(dbPath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.exec(`create table if not exists events (id integer primary key autoincrement, hook_id text not null,
+    delivery_id text not null, event_type text not null, payload text not null, received_at text not null,
+    unique (hook_id, delivery_id))`);
+  const insert = sqlite.prepare('insert into events (hook_id, delivery_id, event_type, payload, received_at) values (?, ?, ?, ?, ?) on conflict do nothing');
+  return floorApp((req, text) => {
+    insert.run(String(req.params.id), String(req.headers['x-github-delivery']), String(req.headers['x-github-event']), text, new Date().toISOString());
+  });
+}
+
+async function footprint(): Promise<void> {
+  const log = pino({ level: 'silent' });
   const { db } = openDatabase(dbPath);
   const store = createStore(db);
-  await store.createHook({
+  const hook = await store.createHook({
     guildId: 'g', channelId: 'c', userId: 'u', service: 'github', secret, verify: 'github', events: ['push'],
     filters: {}, templates: {}, enabled: true, createdAt: new Date().toISOString(),
   });
   const metrics = createMetrics();
-  let n = 0;
   const pipeline = createPipeline({
     store, clock: systemClock, log, metrics,
-    // Discord answers a message post in tens of milliseconds; a no-op that answers at once would make the
-    // outbox spin on one-event packs, which never happens against the real API.
-    notifier: { post: async () => { await new Promise((r) => setTimeout(r, 30)); return { messageId: String(++n) }; }, edit: async () => {}, dm: async () => {} },
+    notifier: { post: async () => ({ messageId: '1' }), edit: async () => {}, dm: async () => {} },
   });
   const app = createApp({
-    store, ingest: createIngest({ store }), onStored: () => { if (mode !== 'ingest-only') pipeline.kick(); }, log, metrics, clock: systemClock, maxBodyBytes: 26214400,
+    store, ingest: createIngest({ store }), onStored: () => pipeline.kick(), log, metrics, clock: systemClock, maxBodyBytes: MAX_BODY,
     health: async () => ({ ready: true, status: 'ok', discord: 'up', docker: 'down', db: 'up' }),
   });
-  return { app, store };
-}
-
-async function main() {
-  if (mode === 'baseline') {
-    const webhooks = new Webhooks({ secret });
-    const app = express();
-    app.post('/webhook/github/:id', express.raw({ type: () => true, limit: 26214400 }), async (req, res) => {
-      const ok = await webhooks.verify((req.body as Buffer).toString('utf8'), String(req.headers['x-hub-signature-256']));
-      res.status(ok ? 200 : 401).end();
-    });
-    const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
-    return;
-  }
-  if (mode === 'baseline-store') {
-    // The floor that "stored before 2xx" sets: the baseline plus one durable SQLite insert per delivery, no hookbot code.
-    const { default: Database } = await import('better-sqlite3');
-    const sqlite = new Database(dbPath);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.exec('create table if not exists e (id integer primary key autoincrement, delivery text not null unique, payload text not null)');
-    const insert = sqlite.prepare('insert into e (delivery, payload) values (?, ?) on conflict do nothing');
-    const webhooks = new Webhooks({ secret });
-    const app = express();
-    app.post('/webhook/github/:id', express.raw({ type: () => true, limit: 26214400 }), async (req, res) => {
-      const text = (req.body as Buffer).toString('utf8');
-      if (!(await webhooks.verify(text, String(req.headers['x-hub-signature-256'])))) return res.status(401).end();
-      JSON.parse(text);
-      insert.run(String(req.headers['x-github-delivery']), text);
-      res.status(202).end();
-    });
-    const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
-    return;
-  }
-  const { app, store } = await hookbot();
-  if (mode === 'hookbot' || mode === 'ingest-only') {
-    const s = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (s.address() as AddressInfo).port })));
-    return;
-  }
-  // footprint
   const s = app.listen(0, '127.0.0.1');
   await new Promise((r) => setTimeout(r, 1000));
   global.gc?.();
@@ -88,7 +78,7 @@ async function main() {
   const payload = JSON.stringify(samplePush('acme/api'));
   const N = 100_000;
   for (let i = 0; i < N; i++) {
-    await store.insertEvent({ hookId: 'hook_001', deliveryId: `f-${i}`, eventType: 'push', payload, receivedAt: new Date().toISOString() });
+    await store.insertEvent({ hookId: hook.id, deliveryId: `f-${i}`, eventType: 'push', payload, receivedAt: new Date().toISOString() });
   }
   global.gc?.();
   const loadedRss = process.memoryUsage().rss;
@@ -98,5 +88,9 @@ async function main() {
   process.exit(0);
 }
 
+process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));
-void main();
+if (mode === 'floor') listen(floorApp());
+else if (mode === 'store-floor') listen(await storeFloor());
+else if (mode === 'footprint') await footprint();
+else throw new Error(`unknown mode ${mode}: floor | store-floor | footprint`);

@@ -1,5 +1,6 @@
 import type { DiscordEmbed, DiscordMessage } from '../src/types.js';
-import { embedLength, LIMITS, truncate } from './limits.js';
+import { embedLength, LIMITS } from './limits.js';
+import { packableLine } from './line.js';
 
 /** A queued message and its one-line form. */
 export interface Packable {
@@ -10,8 +11,8 @@ export interface Packable {
 /**
  * Combines the oldest queued messages of a channel into one message, order kept.
  * A backlog that fits is sent as is (up to 10 embeds / 6000 characters, or 2000 characters of text);
- * a larger one is condensed to one line per event so that every event stays visible while Discord allows
- * only about 5 messages per 5 s per channel.
+ * a larger one is condensed to one line per event (formatters/line.ts) so that every event stays visible while
+ * Discord allows only about 5 messages per 5 s per channel. Mentions are never allowed in a packed message.
  * @returns the message and how many of `items` (from the start) it covers (at least 1)
  */
 export function packMessages(items: Packable[]): { body: DiscordMessage; count: number } {
@@ -19,7 +20,10 @@ export function packMessages(items: Packable[]): { body: DiscordMessage; count: 
   if (items.length === 1) return { body: items[0].body, count: 1 };
   const full = packFull(items);
   if (full.count === items.length) return full;
-  const compact = packLines(items);
+  // Lines keep their links when the whole backlog fits in one message; a longer backlog (a burst) goes out with
+  // the lines' text only, so that as many events as possible share a message (Discord allows ~5 per 5 s).
+  const linked = packLines(items, false);
+  const compact = linked.count === items.length ? linked : packLines(items, true);
   return compact.count > full.count ? compact : full;
 }
 
@@ -60,15 +64,15 @@ function packFull(items: Packable[]): { body: DiscordMessage; count: number } {
   return { body: first, count: 1 };
 }
 
-/** One line per event, in embeds of up to 4096 characters, 6000 in all. */
-function packLines(items: Packable[]): { body: DiscordMessage; count: number } {
+/** One line per event (without its link when `plain`), in embeds of up to 4096 characters, 6000 in all. */
+function packLines(items: Packable[], plain: boolean): { body: DiscordMessage; count: number } {
   const titleFor = (n: number) => `📦 ${n} events (sent together while the channel was busy)`;
   const budget = LIMITS.total - titleFor(items.length).length;
   const descriptions: string[] = [''];
   let used = 0;
   let count = 0;
   for (const item of items) {
-    const line = truncate(item.line.replace(/\s*\n\s*/g, ' ') || '(event)', 300);
+    const line = packableLine(item.line, plain);
     let current = descriptions[descriptions.length - 1];
     const cost = line.length + (current ? 1 : 0);
     if (used + cost > budget) break;

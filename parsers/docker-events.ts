@@ -54,7 +54,9 @@ export function classify(e: DockerEvent): DockerCategory | null {
   const action = e.Action ?? e.status ?? '';
   if (e.Type === 'container') {
     if (action.startsWith('exec_')) return null; // health probes run as exec_*: never posted
-    if (action === 'start' || action === 'restart') return 'start';
+    // `docker restart` streams kill, die, stop, start, then `restart`: the start is reported already, and counting
+    // the `restart` too would make one restart look like a restart loop.
+    if (action === 'start') return 'start';
     if (action === 'stop') return 'stop';
     if (action === 'die') return 'die';
     if (action === 'oom') return 'oom';

@@ -28,6 +28,27 @@ function tail(lines: string[], max: number): string {
 
 const attr = (e: DockerEvent, k: string) => e.Actor?.Attributes?.[k];
 
+/**
+ * How often the container restarted: the Engine's own count (`RestartCount`, restarts by its restart policy) when
+ * it was inspected, else the starts seen in the recent window before this one. A first start is 0, not 1.
+ */
+function restartCount(p: DockerPayload): number | null {
+  if (typeof p.container?.restartCount === 'number') return p.container.restartCount;
+  return p.restarts ? Math.max(0, p.restarts.count - 1) : null;
+}
+
+/**
+ * The image an image event is about. A `tag` event's `name` is the NEW reference (`docker tag app:1 app:2` →
+ * `app:2`); a `pull` event's Actor.ID is the reference pulled (`nginx:1.27`; its `name` is only `nginx`); other
+ * actions name the image id, so its first tag (as inspected) says more.
+ */
+function imageRef(e: DockerEvent, tags: string[]): string {
+  if (e.Action === 'tag' && attr(e, 'name')) return attr(e, 'name')!;
+  if (e.Action === 'pull' && e.Actor?.ID && !e.Actor.ID.startsWith('sha256:')) return e.Actor.ID;
+  const ref = tags[0] ?? attr(e, 'name') ?? e.id ?? e.Actor?.ID ?? 'image';
+  return /^sha256:[0-9a-f]{64}$/.test(ref) ? ref.slice(0, 19) : ref; // an id alone: short, as `docker images` shows it
+}
+
 /** A Docker event (as the watcher stores it) into a normalized event. Pure. */
 export function parseDocker(payload: unknown, receivedAt: string): NormalizedEvent {
   const p = payload as DockerPayload;
@@ -45,7 +66,7 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
     fields: {
       container: name, container_id: (e.Actor?.ID ?? '').slice(0, 12), image, compose_project: project, compose_service: service,
       exit_code: null as number | null, exit_meaning: null as string | null, uptime: null as string | null,
-      oom: false, health: null as string | null, restart_count: p.restarts?.count ?? p.container?.restartCount ?? null,
+      oom: false, health: null as string | null, restart_count: restartCount(p),
       suppressed: p.suppressed ?? 0, logs: (p.logs ?? []).join('\n'), reconciled: Boolean(p.reconciled),
     },
   };
@@ -60,7 +81,7 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
   if (category === 'start') {
     const loop = p.restarts && p.restarts.count >= 3;
     kind = 'docker.container.start';
-    title = loop ? `🔁 ${name} restarted ${p.restarts!.count}× in ${p.restarts!.windowMin} min${where}` : `▶️ ${name} ${e.Action === 'restart' ? 'restarted' : 'started'}${where}`;
+    title = loop ? `🔁 ${name} restarted ${p.restarts!.count}× in ${p.restarts!.windowMin} min${where}` : `▶️ ${name} started${where}`;
     status = loop ? 'warning' : 'success';
   } else if (category === 'stop') {
     kind = 'docker.container.stop';
@@ -102,8 +123,8 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
       status = health === 'healthy' ? 'success' : 'info';
     }
   } else {
-    const tags = p.image?.tags?.length ? p.image.tags : [attr(e, 'name') ?? e.id ?? e.Actor?.ID ?? 'image'];
-    const tag = tags[0];
+    const tag = imageRef(e, p.image?.tags ?? []);
+    const others = (p.image?.tags ?? []).filter((t) => t !== tag);
     const size = p.image?.sizeBytes ? `${(p.image.sizeBytes / 1e6).toFixed(1)} MB` : null;
     const layers = p.image?.layers ?? null;
     Object.assign(base.fields, { image: tag, size_mb: p.image?.sizeBytes ? Number((p.image.sizeBytes / 1e6).toFixed(1)) : null, layers });
@@ -113,6 +134,7 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
       : e.Action === 'pull' ? `⬇️ Pulled ${tag}` : `📦 Build complete: ${tag}`;
     status = removed ? 'neutral' : 'success';
     summary = [size && `Size: ${size}`, layers !== null && `Layers: ${layers}`].filter(Boolean).join(' · ');
+    if (others.length && !removed) summary += `${summary ? '\n' : ''}Also tagged: ${others.slice(0, 5).join(', ')}${others.length > 5 ? ` +${others.length - 5} more` : ''}`;
   }
   return {
     ...base, kind, event: category, title, status,

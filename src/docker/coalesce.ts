@@ -11,7 +11,7 @@ export function createCoalescer(opts: { now: () => number; windowMs?: number; lo
 
   return {
     windowMs,
-    /** Counts a start of `container`; returns the starts within the loop window. */
+    /** Counts a start of `container`; returns the starts within the loop window, this one included (a first start is 1). */
     countStart(container: string): { count: number; windowMin: number } {
       const t = opts.now();
       const list = (starts.get(container) ?? []).filter((s) => t - s < loopWindowMs);

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { classify, type DockerEvent, type DockerPayload } from '../../parsers/docker-events.js';
-import { demuxLogs } from './demux.js';
+import { demuxLogs, orderByTimestamp } from './demux.js';
 
 /**
  * What the Engine can tell about an event beyond the event itself: a container's name, image, state and restart
@@ -14,7 +14,9 @@ export function createEnricher(opts: { docker: Docker; log: Logger; logLines?: n
   async function imageDetails(e: DockerEvent, payload: DockerPayload): Promise<void> {
     if (e.Action === 'delete' || e.Action === 'untag') return;
     try {
-      const info = await docker.getImage(e.Actor?.Attributes?.name ?? e.id ?? e.Actor.ID).inspect();
+      // By the image's id (a tag/import/load event's Actor.ID; a pull's is the reference pulled), not by the tag:
+      // the tag may point at another image by the time we ask.
+      const info = await docker.getImage(e.Actor?.ID || e.id || (e.Actor?.Attributes?.name ?? '')).inspect();
       payload.image = { tags: info.RepoTags ?? [], sizeBytes: info.Size, layers: info.RootFS?.Layers?.length };
     } catch (err) {
       log.debug({ err: (err as Error).message }, 'image inspect failed');
@@ -33,8 +35,9 @@ export function createEnricher(opts: { docker: Docker; log: Logger; logLines?: n
         restartCount: info.RestartCount,
       };
       if (category === 'die' || category === 'oom') {
-        const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: opts.logLines ?? 20, follow: false });
-        payload.logs = demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)), Boolean(info.Config?.Tty)).map((l) => l.line);
+        const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: opts.logLines ?? 20, timestamps: true, follow: false });
+        const lines = demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)), Boolean(info.Config?.Tty));
+        payload.logs = orderByTimestamp(lines).map((l) => l.line);
       }
     } catch (err) {
       log.debug({ err: (err as Error).message, id }, 'container inspect failed (removed already?)');

@@ -56,15 +56,20 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     const web = engine.containers.get(WEB)!;
     Object.assign(web, {
       running: false, exitCode: 137, oomKilled: true, finishedAt: '2026-01-01T13:25:00Z',
-      logs: [{ stream: 'stdout', line: 'GET /orders 200' }, { stream: 'stderr', line: 'FATAL ERROR: JavaScript heap out of memory' }],
+      // Stored as dockerd does in a burst: grouped by stream, while the times it stamped say the written order.
+      logs: [
+        { stream: 'stdout', line: 'GET /orders 200', time: '2026-01-01T13:24:59.100000001Z' },
+        { stream: 'stdout', line: 'GET /cart 200', time: '2026-01-01T13:24:59.1000003Z' },
+        { stream: 'stderr', line: 'warning: heap at 95%', time: '2026-01-01T13:24:59.100000002Z' },
+        { stream: 'stderr', line: 'FATAL ERROR: JavaScript heap out of memory', time: '2026-01-01T13:24:59.5Z' },
+      ],
     });
     engine.emit('container', 'die', WEB, { exitCode: '137' });
     const m = await titled(/OOM-killed/);
     const embed = m.body.embeds[0];
     expect(embed.title).toBe('🧨 shop-web-1 was OOM-killed (exit 137) (shop/web)');
     expect(embed.description).toContain('Up for 3h 25m');
-    expect(embed.description).toContain('FATAL ERROR: JavaScript heap out of memory');
-    expect(embed.description).toContain('GET /orders 200');
+    expect(embed.description).toContain('```\nGET /orders 200\nwarning: heap at 95%\nGET /cart 200\nFATAL ERROR: JavaScript heap out of memory\n```');
     expect(JSON.stringify(embed.fields)).toContain('137 — killed: out of memory (OOM)');
   });
 
@@ -84,21 +89,28 @@ describe('Docker events end to end (Engine stand-in on a unix socket)', () => {
     expect(titles().some((t) => /exec/.test(String(t)))).toBe(false);
   });
 
-  it('reports a new image with size and layers', async () => {
+  it('reports a new tag of an image by the new name, with size and layers', async () => {
     await dockerOn('--events build');
-    engine.images.set('phigen-bot:latest', { RepoTags: ['phigen-bot:latest'], Size: 187_400_000, RootFS: { Layers: ['l1', 'l2', 'l3', 'l4'] } });
-    engine.emit('image', 'tag', 'sha256:abc', { name: 'phigen-bot:latest' });
+    const id = `sha256:${'d'.repeat(64)}`;
+    engine.images.set(id, { RepoTags: ['phigen-bot:1.4', 'phigen-bot:latest'], Size: 187_400_000, RootFS: { Layers: ['l1', 'l2', 'l3', 'l4'] } });
+    // `docker tag phigen-bot:1.4 phigen-bot:latest`: the event's name is the new tag (as dockerd streams it).
+    engine.emit('image', 'tag', id, { name: 'phigen-bot:latest' });
     const m = await titled(/Build complete/);
     expect(m.body.embeds[0].title).toBe('📦 Build complete: phigen-bot:latest');
     expect(m.body.embeds[0].description).toContain('187.4 MB');
     expect(m.body.embeds[0].description).toContain('Layers: 4');
+    expect(m.body.embeds[0].description).toContain('Also tagged: phigen-bot:1.4');
+    expect(m.body.embeds[0].footer.text).toBe('docker · tag');
   });
 
   it('watches only the named containers / compose services', async () => {
     await dockerOn('--containers db --events start,die');
     engine.emit('container', 'start', WEB);
     engine.emit('container', 'start', DB);
-    await titled(/shop-db-1 started/);
+    const dbStart = (await titled(/shop-db-1 started/)).body.embeds[0];
+    // A first start is not a restart, and the footer names the action once.
+    expect(dbStart.fields.map((f: { name: string }) => f.name)).not.toContain('Restarts');
+    expect(dbStart.footer.text).toBe('docker · start');
     await settle();
     expect(titles().some((t) => String(t).includes('shop-web-1'))).toBe(false);
   });

@@ -27,6 +27,10 @@ export interface FakeDiscordOptions {
   privilegedIntents?: boolean;
   /** Listen on this port (default: any free one). */
   port?: number;
+  /** Text channel ids, besides the test server's two, that accept message posts (the bench gives each hook its own). */
+  channels?: string[];
+  /** Called as each request arrives, before its body is read (the bench records when message posts arrive). */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export interface InteractionCallback { interactionId: string; type: number; data?: Record<string, any> }
@@ -283,6 +287,7 @@ export class FakeDiscord {
     const path = (req.url ?? '').split('?')[0].replace(/^\/api\/v10/, '');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path });
+    this.options.onRequest?.(method, path);
     const body = await this.readBody(req);
     let m: RegExpMatchArray | null;
     // Interaction responses are authenticated by their token in the path, not by the bot token.
@@ -344,7 +349,7 @@ export class FakeDiscord {
         this.dms.push({ userId, body });
         return this.json(res, 200, { id: this.snowflake(), channel_id: channelId, content: body.content ?? '' });
       }
-      const known = fakeGuild().channels.some((c) => c.id === channelId);
+      const known = fakeGuild().channels.some((c) => c.id === channelId) || !!this.options.channels?.includes(channelId);
       if (!known) return this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
       if (this.deniedChannels.has(channelId)) return this.json(res, 403, { message: 'Missing Permissions', code: 50013 });
       const problem = limitsProblem(body ?? {});

@@ -20,13 +20,19 @@ export interface FakeContainer {
   startedAt?: string;
   finishedAt?: string;
   health?: { Status: string; Log: { Output: string; ExitCode: number }[] };
-  logs?: { stream: 'stdout' | 'stderr'; line: string }[];
+  /**
+   * Log lines in the order the Engine stored them. `time` is when the Engine stamped the line (RFC 3339 nano, as
+   * `timestamps=1` prefixes it); by default one millisecond apart in this order. In a burst dockerd stores lines in
+   * an order that can differ from their times: give times to model that.
+   */
+  logs?: { stream: 'stdout' | 'stderr'; line: string; time?: string }[];
   tty?: boolean;
 }
 
 export class FakeDockerEngine {
   readonly socketPath = join(mkdtempSync(join(tmpdir(), 'fake-docker-')), 'docker.sock');
   containers = new Map<string, FakeContainer>();
+  /** Images by id (`sha256:…`); inspect finds them by id or by any of their tags, as dockerd does. */
   images = new Map<string, { RepoTags: string[]; Size: number; RootFS: { Layers: string[] } }>();
   ring: DockerEvent[] = [];
   eventRequests: { since?: string; until?: string; filters?: string }[] = [];
@@ -81,7 +87,8 @@ export class FakeDockerEngine {
     const c = this.containers.get(actorId);
     const attrs = type === 'container' && c ? { ...(c.labels ?? {}), image: c.image, name: c.name, ...attributes } : attributes;
     const e: DockerEvent = {
-      ...(type === 'container' ? { status: action, id: actorId, from: c?.image } : {}),
+      // dockerd 20.10 also sends the deprecated status/id (and `from` for containers) on container and image events.
+      status: action, id: actorId, ...(type === 'container' ? { from: c?.image } : {}),
       Type: type, Action: action, Actor: { ID: actorId, Attributes: attrs }, scope: 'local',
       time: Number(this.clockNano / 1_000_000_000n), timeNano: Number(this.clockNano),
     };
@@ -147,14 +154,18 @@ export class FakeDockerEngine {
       const c = this.containers.get(m[1]);
       if (!c) return this.json(res, 404, { message: `No such container: ${m[1]}` });
       const tail = Number(url.searchParams.get('tail') ?? 'NaN');
-      const lines = (c.logs ?? []).slice(Number.isFinite(tail) ? -tail : 0);
+      const stamped = ['1', 'true'].includes(url.searchParams.get('timestamps') ?? '');
+      const base = Date.parse(c.startedAt ?? '') || Date.parse('2026-01-01T00:00:00Z');
+      const lines = (c.logs ?? []).map((l, i) => ({ ...l, text: `${stamped ? `${l.time ?? new Date(base + i).toISOString()} ` : ''}${l.line}\n` }))
+        .slice(Number.isFinite(tail) ? -tail : 0);
       res.writeHead(200, { 'content-type': c.tty ? 'application/vnd.docker.raw-stream' : 'application/vnd.docker.multiplexed-stream' });
-      res.end(c.tty ? Buffer.from(lines.map((l) => `${l.line}\n`).join('')) : Buffer.concat(lines.map((l) => frame(l.stream, `${l.line}\n`))));
+      res.end(c.tty ? Buffer.from(lines.map((l) => l.text).join('')) : Buffer.concat(lines.map((l) => frame(l.stream, l.text))));
       return;
     }
     if ((m = path.match(/^\/images\/(.+)\/json$/))) {
-      const img = this.images.get(decodeURIComponent(m[1]));
-      return img ? this.json(res, 200, { Id: `sha256:${'a'.repeat(64)}`, ...img }) : this.json(res, 404, { message: 'No such image' });
+      const ref = decodeURIComponent(m[1]);
+      const found = [...this.images].find(([id, img]) => id === ref || img.RepoTags.includes(ref));
+      return found ? this.json(res, 200, { Id: found[0], ...found[1] }) : this.json(res, 404, { message: `No such image: ${ref}` });
     }
     this.json(res, 404, { message: `page not found: ${path}` });
   }

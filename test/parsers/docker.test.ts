@@ -3,7 +3,7 @@ import { formatEvent } from '../../formatters/format-event.js';
 import { parseDocker } from '../../parsers/docker.js';
 import { classify, exitMeaning, type DockerEvent, type DockerPayload } from '../../parsers/docker-events.js';
 import { createCoalescer } from '../../src/docker/coalesce.js';
-import { demuxLogs, frame } from '../../src/docker/demux.js';
+import { demuxLogs, frame, orderByTimestamp } from '../../src/docker/demux.js';
 import { sampleDockerDie } from '../../src/samples/docker-die.js';
 import { expectWithinDiscordLimits } from '../helpers/discord-limits.js';
 
@@ -28,6 +28,9 @@ describe('Docker events', () => {
     expect(classify(ev('container', 'attach'))).toBeNull();
     expect(classify(ev('image', 'pull'))).toBe('build');
     expect(classify(ev('network', 'connect'))).toBeNull();
+    // `docker restart` streams start then restart: the start is the one reported.
+    expect(classify(ev('container', 'start'))).toBe('start');
+    expect(classify(ev('container', 'restart'))).toBeNull();
   });
 
   it.each([[0, 'clean exit'], [1, 'application error'], [137, 'killed (SIGKILL — often OOM or docker kill)'], [139, 'segmentation fault (SIGSEGV)'], [143, 'terminated (SIGTERM)'], [135, 'killed by signal 7']])(
@@ -75,6 +78,45 @@ describe('Docker events', () => {
   it('reads a restart loop', () => {
     const e = parseDocker({ event: ev('container', 'start'), restarts: { count: 3, windowMin: 5 } }, AT);
     expect(e.title).toBe('🔁 edge-proxy restarted 3× in 5 min (edge/proxy)');
+    expect(e.fields).toMatchObject({ restart_count: 2 });
+  });
+
+  it('reads a first start as no restart, and takes the restart count from the Engine when it has one', () => {
+    const first = parseDocker({ event: ev('container', 'start'), restarts: { count: 1, windowMin: 5 } }, AT);
+    expect(first.title).toBe('▶️ edge-proxy started (edge/proxy)');
+    expect(first.fields).toMatchObject({ restart_count: 0 });
+    expect(JSON.stringify(formatEvent(first).embeds![0].fields)).not.toContain('Restarts');
+    expect(formatEvent(first).embeds![0].footer!.text).toBe('docker · start');
+    const policy = parseDocker({
+      event: ev('container', 'start'), restarts: { count: 1, windowMin: 5 },
+      container: { name: 'edge-proxy', image: 'nginx:1.27', restartCount: 4 },
+    }, AT);
+    expect(formatEvent(policy).embeds![0].fields).toContainEqual({ name: 'Restarts', value: '4', inline: true });
+  });
+
+  it('names a Docker action once in the footer', () => {
+    const footer = (e: DockerEvent) => formatEvent(parseDocker({ event: e }, AT)).embeds![0].footer!.text;
+    expect(footer(ev('container', 'die', { exitCode: '1' }))).toBe('docker · die');
+    expect(footer(ev('container', 'oom'))).toBe('docker · oom');
+    expect(footer(ev('container', 'health_status: unhealthy'))).toBe('docker · health_status: unhealthy');
+  });
+
+  it('names the new tag of a tag event, the reference of a pull, and an image id short', () => {
+    const id = `sha256:${'e'.repeat(64)}`;
+    const image = (Action: string, name: string, tags: string[], actor = id): DockerPayload => ({
+      event: { status: Action, id: actor, Type: 'image', Action, Actor: { ID: actor, Attributes: { name } }, scope: 'local', time: 1767225600, timeNano: 1767225600e9 },
+      image: { tags, sizeBytes: 5_000_000, layers: 1 },
+    });
+    // `docker tag app:1 app:2`, as dockerd 20.10 streams it: Actor.ID is the image id, name is the new reference.
+    const tagged = parseDocker(image('tag', 'app:2', ['app:1', 'app:2']), AT);
+    expect(tagged.title).toBe('📦 Build complete: app:2');
+    expect(tagged.fields).toMatchObject({ image: 'app:2' });
+    expect(tagged.summary).toContain('Also tagged: app:1');
+    expect(formatEvent(tagged).embeds![0].footer!.text).toBe('docker · tag');
+    // A pull: Actor.ID is the reference, name only the repository (moby daemon/images/image_pull.go).
+    expect(parseDocker(image('pull', 'nginx', ['nginx:1.27', 'nginx:latest'], 'nginx:1.27'), AT).title).toBe('⬇️ Pulled nginx:1.27');
+    // A deleted image names only its id.
+    expect(parseDocker({ event: image('delete', id, []).event }, AT).title).toBe(`🗑️ Image deleted: sha256:${'e'.repeat(12)}`);
   });
 });
 
@@ -85,6 +127,25 @@ describe('log demultiplexing', () => {
       { stream: 'stdout', line: 'hello' }, { stream: 'stdout', line: 'world' }, { stream: 'stderr', line: 'boom' },
     ]);
     expect(demuxLogs(Buffer.from('a\r\nb\n'), true)).toEqual([{ stream: 'stdout', line: 'a' }, { stream: 'stdout', line: 'b' }]);
+  });
+
+  it('orders lines by the times the Engine stamped (timestamps=1) and removes them', () => {
+    // As dockerd 20.10 stored a burst: stdout first, though the stamps interleave (trailing zeros trimmed, RFC 3339 nano).
+    const buf = Buffer.concat([
+      frame('stdout', '2026-11-30T15:43:27.31604Z GET /a\n'),
+      frame('stdout', '2026-11-30T15:43:27.316050183Z GET /b\n'),
+      frame('stderr', '2026-11-30T15:43:27.316045Z warn: slow\n'),
+      frame('stderr', '2026-11-30T16:43:28.1+01:00 boom 2026-01-01T00:00:00Z\n'),
+    ]);
+    expect(orderByTimestamp(demuxLogs(buf))).toEqual([
+      { stream: 'stdout', line: 'GET /a' }, { stream: 'stderr', line: 'warn: slow' },
+      { stream: 'stdout', line: 'GET /b' }, { stream: 'stderr', line: 'boom 2026-01-01T00:00:00Z' },
+    ]);
+    // Equal times keep the Engine's order; without times (an Engine that ignored the option) nothing changes.
+    const same = [{ line: '2026-11-30T15:43:27Z b' }, { line: '2026-11-30T15:43:27Z a' }];
+    expect(orderByTimestamp(same).map((l) => l.line)).toEqual(['b', 'a']);
+    const plain = [{ line: 'b' }, { line: '2026-11-30T15:43:27Z a' }];
+    expect(orderByTimestamp(plain)).toEqual(plain);
   });
 });
 
