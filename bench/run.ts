@@ -15,7 +15,13 @@ import { IDS } from '../test/fakes/discord-guild.js';
 /**
  * Where event processing runs and why (issue 13 asks BENCHMARKS.md to say it). The lead fills this in.
  */
-const PROCESSING_NOTE = '_Where processing runs and why: (to be written by the lead)._';
+const PROCESSING_NOTE = 'Where processing runs and why: in a worker thread with its own database connection (src/processing/). '
+  + 'The thread that answers deliveries only verifies, stores (group commit: deliveries that arrive together share one transaction) '
+  + 'and sends the worker one `kick` message per tick; parsing, rules, templates, packing and posting never run on it. '
+  + 'A worker thread rather than a second process: it starts and stops with hookbot (no extra service to run), and SQLite in WAL mode '
+  + 'lets the two connections read concurrently while their short write transactions take turns. While kicks keep coming '
+  + '(deliveries pouring in), the worker rests three times as long as each batch took, so on a machine with few cores '
+  + 'ingest keeps most of the CPU and the backlog is posted (packed) when the load eases. On PostgreSQL the same worker runs on the leader replica.';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';
 const DISCORD_LIMIT = '5/5000'; // Discord's per-channel message bucket: 5 posts per 5 s
