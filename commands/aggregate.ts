@@ -1,6 +1,7 @@
 import { windowLabel } from '../formatters/digest.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { setSetting } from '../src/hooks/manage.js';
+import { refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { parseOptions } from './options.js';
 import { resolveRef } from './resolve-ref.js';
@@ -30,7 +31,8 @@ export async function aggregateCommand(ref: string, args: string[], ctx: Command
   const [size] = opts.positional;
   if (opts.positional.length !== 1) return text(MSG.parse('give one window, like `5m`, or `off`', u));
   if (size.toLowerCase() === 'off') {
-    await ctx.store.updateHook(hook.id, { aggregateSeconds: 0 });
+    const r = await setSetting(ctx, hook, 'aggregate', 'off', 'chat');
+    if (!r.ok) return refusal(r.problem, u);
     ctx.kick();
     return text(`📊 **${hook.id}** posts one message per event again (the open window is still posted as a digest when it closes).`);
   }
@@ -38,6 +40,7 @@ export async function aggregateCommand(ref: string, args: string[], ctx: Command
   if (seconds === null || seconds < 30 || seconds > 86_400) return text(MSG.parse(`\`${size}\` is not a window from 30s to 24h`, u));
   const except = (opts.flags.except ?? 'failed').toLowerCase();
   if (except !== 'failed' && except !== 'none') return text(MSG.parse('--except is `failed` (default) or `none`', u));
-  await ctx.store.updateHook(hook.id, { aggregateSeconds: seconds, aggregateExcept: except });
+  const r = await setSetting(ctx, hook, 'aggregate', { window: windowLabel(seconds), except }, 'chat');
+  if (!r.ok) return refusal(r.problem, u);
   return text(`📊 **${hook.id}** now posts one digest every **${windowLabel(seconds)}**${except === 'failed' ? ' — failures still post at once (`--except none` folds them in too)' : ', failures included'}.`);
 }

@@ -1,7 +1,9 @@
 import { alertContext, parsePing } from '../src/alerts/alerts.js';
 import { checkRule } from '../src/alerts/expression.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { setSetting } from '../src/hooks/manage.js';
+import type { AlertRule } from '../src/types.js';
+import { refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { parseOptions } from './options.js';
 import { resolveRef } from './resolve-ref.js';
@@ -25,15 +27,15 @@ export async function alertIfCommand(ref: string, args: string[], ctx: CommandCo
       : `**${hook.id}** has no alert rules. Variables: ${VARIABLES[hook.service] ?? VARIABLES.custom}. \`${u}\``);
   }
   if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
-  if (args.length === 1 && args[0].toLowerCase() === 'clear') {
-    await ctx.store.updateHook(hook.id, { alertRules: [] });
-    return text(`⚡ Alert rules of **${hook.id}** cleared.`);
-  }
+  const save = async (next: AlertRule[], done: string) => {
+    const r = await setSetting(ctx, hook, 'alert_if', next, 'chat');
+    return r.ok ? text(done) : refusal(r.problem, u);
+  };
+  if (args.length === 1 && args[0].toLowerCase() === 'clear') return save([], `⚡ Alert rules of **${hook.id}** cleared.`);
   if (args[0].toLowerCase() === 'remove') {
     const n = Number(args[1]);
     if (!Number.isInteger(n) || n < 1 || n > rules.length) return text(MSG.parse(`there is no rule ${args[1] ?? ''} (see \`${ctx.prefix} ${hook.id} alert-if\`)`, u));
-    await ctx.store.updateHook(hook.id, { alertRules: rules.filter((_, i) => i !== n - 1) });
-    return text(`⚡ Removed rule ${n} of **${hook.id}**.`);
+    return save(rules.filter((_, i) => i !== n - 1), `⚡ Removed rule ${n} of **${hook.id}**.`);
   }
   const opts = parseOptions(args, ['ping']);
   if (!opts.ok) return text(MSG.parse(opts.error, u));
@@ -43,7 +45,7 @@ export async function alertIfCommand(ref: string, args: string[], ctx: CommandCo
   const problem = checkRule(expr, alertContext(hook.service));
   if (problem) return text(`⚠️ That rule is refused: ${problem}.\nVariables for ${hook.service} hooks: ${VARIABLES[hook.service] ?? VARIABLES.custom}.`);
   if (rules.length >= 10) return text('⚠️ A hook has at most 10 alert rules; remove one first.');
-  await ctx.store.updateHook(hook.id, { alertRules: [...rules, { expr, ...(opts.flags.ping ? { ping: opts.flags.ping } : {}) }] });
   const tick = hook.service === 'github' ? ' For PR rules, also tick **Pull request reviews**, **Check runs**, **Check suites** and **Statuses** in the GitHub webhook.' : '';
-  return text(`⚡ **${hook.id}** alerts when \`${expr}\` becomes true${opts.flags.ping ? `, mentioning ${opts.flags.ping}` : ''} (once per time it turns true).${tick}`);
+  return save([...rules, { expr, ...(opts.flags.ping ? { ping: opts.flags.ping } : {}) }],
+    `⚡ **${hook.id}** alerts when \`${expr}\` becomes true${opts.flags.ping ? `, mentioning ${opts.flags.ping}` : ''} (once per time it turns true).${tick}`);
 }

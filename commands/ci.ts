@@ -1,6 +1,5 @@
-import { ALL_EVENTS } from '../parsers/github-events.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { enableServiceHook, text } from './context.js';
+import { enableServiceHook, refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { offCommand } from './off.js';
 
@@ -30,8 +29,9 @@ export async function ciCommand(args: string[], ctx: CommandContext): Promise<Co
   }
   if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
   if (rest.length) return text(MSG.parse(`unexpected \`${rest.join(' ')}\` (the platform is detected from each delivery)`, usage('ci', ctx.prefix)));
-  const { hook, existing } = await enableServiceHook(ctx, 'ci', () => ({}),
-    { secret: ctx.newSecret(), verify: 'ci', events: [ALL_EVENTS], filters: {} });
+  const r = await enableServiceHook(ctx, 'ci', () => ({}));
+  if (!r.ok) return refusal(r.problem, usage('ci', ctx.prefix));
+  const { hook, existing } = r.value;
   const verb = !existing ? 'created' : existing.enabled ? 'is already on' : 're-enabled';
   const url = `${ctx.publicUrl()}/webhook/ci/${hook.id}`;
   return {

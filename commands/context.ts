@@ -1,5 +1,7 @@
+import { enableChannelHook, type HookProblem, type Origin } from '../src/hooks/manage.js';
+import type { HookPatch } from '../src/hooks/schema.js';
 import type { Clock } from '../src/ports.js';
-import type { Hook, NewHook, Store } from '../src/store/store.js';
+import type { Hook, Store } from '../src/store/store.js';
 import type { DiscordMessage } from '../src/types.js';
 import type { UrlPolicy } from '../src/forward/url-policy.js';
 
@@ -36,19 +38,25 @@ export interface CommandResult {
 
 export const text = (content: string): CommandResult => ({ reply: { content, allowed_mentions: { parse: [] } } });
 
+/** Who a chat or slash command acts for, as the hook-management functions take it. */
+export const chatOrigin = (ctx: CommandContext): Origin & { channelId: string } => ({
+  source: 'chat', guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId,
+});
+
 /**
- * The channel's hook of a service, turned on: the existing one (same id, URL and secret) updated with
- * `settings(existing)`, or a new one created from `create` and `settings()`. `existing` is the hook as it was.
+ * The answer when hook management refused a change: a file hook names its file; invalid settings say what is wrong
+ * (with the command's usage line when given).
  */
-export async function enableServiceHook(
-  ctx: CommandContext, service: NewHook['service'], settings: (existing?: Hook) => Partial<NewHook>,
-  create: Pick<NewHook, 'secret' | 'verify' | 'events' | 'filters'> & Partial<NewHook>,
-): Promise<{ hook: Hook; existing?: Hook }> {
-  const existing = await ctx.store.findHook(ctx.channelId, service);
-  if (existing) return { hook: (await ctx.store.updateHook(existing.id, { ...settings(existing), enabled: true }))!, existing };
-  const hook = await ctx.store.createHook({
-    guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service, templates: {}, enabled: true,
-    createdAt: new Date(ctx.clock.now()).toISOString(), ...create, ...settings(),
-  });
-  return { hook };
+export function refusal(problem: HookProblem, usageLine?: string): CommandResult {
+  if (problem.kind === 'file_hook') return text(`🔒 ${problem.message}.`);
+  if (problem.kind === 'invalid' && usageLine) return text(`⚠️ ${problem.message}\nUsage: \`${usageLine}\``);
+  return text(`⚠️ ${problem.message}. Nothing changed.`);
+}
+
+/**
+ * The channel's hook of a service, turned on: the existing one (same id, URL and secret) changed by
+ * `settings(existing)`, or a new one with `settings()`. `existing` is the hook as it was.
+ */
+export function enableServiceHook(ctx: CommandContext, service: Hook['service'], settings: (existing?: Hook) => HookPatch) {
+  return enableChannelHook(ctx, chatOrigin(ctx), service, settings);
 }

@@ -1,18 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { checkForwardUrl, DEFAULT_URL_POLICY } from '../src/forward/url-policy.js';
+import { createHook } from '../src/hooks/manage.js';
 import { SCHEMES, type Scheme } from '../src/http/verify.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { chatOrigin, refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { parseOptions } from './options.js';
 
-/** A Standard Webhooks secret: `whsec_` + base64 of 32 random bytes. */
-export function newStandardSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
-/** Schemes whose secret the provider issues (the user sets it with `secret`); the rest get a generated one. */
-const PROVIDER_ISSUED = new Set<Scheme>(['stripe', 'slack']);
+export { newStandardSecret } from '../src/hooks/manage.js';
 
 /** How a sender signs for each scheme: shown in the setup reply. */
 const HOW_TO_SIGN: Record<Scheme, string> = {
@@ -40,18 +33,16 @@ export async function customCommand(args: string[], ctx: CommandContext): Promis
   const rate = opts.flags.rate === undefined ? 60 : Number(opts.flags.rate);
   if (!Number.isInteger(rate) || rate < 1 || rate > 100_000) return text(MSG.parse('--rate is deliveries per minute, 1 to 100000', u));
   const url = opts.positional[0];
-  if (url) {
-    const problem = await checkForwardUrl(url, ctx.forwardPolicy ?? DEFAULT_URL_POLICY);
-    if (problem) return text(MSG.parse(`that forward URL is refused: ${problem}`, u));
-  }
   const forwardEvents = opts.flags.events ? opts.flags.events.split(',').map((e) => e.trim()).filter(Boolean) : ['*'];
-  const secret = scheme === 'none' || PROVIDER_ISSUED.has(scheme) ? '' : scheme === 'standard' ? newStandardSecret() : ctx.newSecret();
-  const hook = await ctx.store.createHook({
-    guildId: ctx.guildId, channelId: ctx.channelId, userId: ctx.userId, service: 'custom', secret, verify: scheme,
-    events: ['*'], filters: {}, templates: {}, enabled: true, createdAt: new Date(ctx.clock.now()).toISOString(),
-    rateLimit: rate,
-    ...(url ? { url, forwardSecret: newStandardSecret(), forwardEvents, forwardState: 'ok' } : {}),
-  });
+  const created = await createHook(ctx, {
+    service: 'custom', channel_id: ctx.channelId, verify: scheme, rate_limit: { per_minute: rate },
+    ...(url ? { forward: { url, events: forwardEvents } } : {}),
+  }, chatOrigin(ctx));
+  if (!created.ok) {
+    const forward = created.problem.kind === 'invalid' && created.problem.issues.find((i) => i.path[0] === 'forward');
+    return forward ? text(MSG.parse(forward.message, u)) : refusal(created.problem, u);
+  }
+  const { hook, secret } = created.value;
   const endpoint = `${ctx.publicUrl()}/webhook/custom/${hook.id}`;
   const lines = [
     `• **URL**: \`${endpoint}\` — POST JSON (or a form with \`payload=\`)`,

@@ -1,6 +1,6 @@
 import { DOCKER_CATEGORIES } from '../parsers/docker-events.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { enableServiceHook, text } from './context.js';
+import { enableServiceHook, refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { offCommand } from './off.js';
 import { parseOptions } from './options.js';
@@ -25,8 +25,9 @@ export async function dockerCommand(args: string[], ctx: CommandContext): Promis
   const containers = opts.flags.containers?.split(',').map((c) => c.trim()).filter(Boolean).join(',');
   if (opts.flags.containers !== undefined && !containers) return text(MSG.parse('--containers needs names', u));
   const filters: Record<string, string> = containers ? { containers } : {};
-  const { hook, existing } = await enableServiceHook(ctx, 'docker', () => ({ events, filters }),
-    { secret: '', verify: 'none', events, filters, rateLimit: 0 });
+  const r = await enableServiceHook(ctx, 'docker', () => ({ events, filters }));
+  if (!r.ok) return refusal(r.problem, u);
+  const { hook, existing } = r.value;
   const status = ctx.dockerStatus();
   return text([
     `🐳 Docker hook **${hook.id}** ${existing ? 'updated' : 'created'}: watching ${containers ? `containers/compose services **${containers.split(',').join(', ')}**` : '**all containers**'}`,

@@ -1,7 +1,9 @@
-import { FILTER_KEYS, parseFilterTerm, SPECIAL_KEYS, storedTerm } from '../src/rules/filters.js';
+import { setSetting } from '../src/hooks/manage.js';
+import { filterSettings } from '../src/hooks/settings.js';
+import { FILTER_KEYS, parseFilterTerm, SPECIAL_KEYS } from '../src/rules/filters.js';
 import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { resolveRef } from './resolve-ref.js';
 
@@ -29,11 +31,13 @@ export async function filterCommand(ref: string, args: string[], ctx: CommandCon
   if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
   if (args.length === 1 && args[0].toLowerCase() === 'clear') {
     const keep: Record<string, string> = hook.filters.containers ? { containers: hook.filters.containers } : {};
-    await ctx.store.updateHook(hook.id, { filters: keep });
+    const r = await setSetting(ctx, hook, 'filters', keep, 'chat');
+    if (!r.ok) return refusal(r.problem, u);
     return text(`🧹 Filters of **${hook.id}** cleared${keep.containers ? ` (the watched containers stay: ${keep.containers})` : ''}.`);
   }
   const valid = FILTER_KEYS[hook.service];
-  const next = { ...hook.filters };
+  // Built in the settings' own form (`branch: "main"`, `status: "!=failure"`), which hook management stores.
+  const next = filterSettings(hook.filters);
   for (const term of args) {
     const t = parseFilterTerm(term);
     if ('error' in t) return text(MSG.parse(t.error, u));
@@ -46,10 +50,10 @@ export async function filterCommand(ref: string, args: string[], ctx: CommandCon
     } else if (SPECIAL_KEYS.has(t.key) && t.op === '=') {
       next[t.key] = t.value;
     } else {
-      if (t.key === 'repo' || t.key === 'containers') delete next[t.key];
-      next[t.key] = storedTerm(t);
+      next[t.key] = t.op === '!=' ? `!=${t.value}` : t.value;
     }
   }
-  await ctx.store.updateHook(hook.id, { filters: next });
-  return text(`🔎 **${hook.id}** now keeps only events matching ${describeFilters(next)}. \`${ctx.prefix} ${hook.id} filter clear\` removes them.`);
+  const r = await setSetting(ctx, hook, 'filters', next, 'chat');
+  if (!r.ok) return refusal(r.problem, u);
+  return text(`🔎 **${hook.id}** now keeps only events matching ${describeFilters(r.value.hook.filters)}. \`${ctx.prefix} ${hook.id} filter clear\` removes them.`);
 }

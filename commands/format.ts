@@ -1,7 +1,8 @@
 import { checkTemplate, TemplateError } from '../formatters/template.js';
 import { githubEventByAlias } from '../parsers/github-events.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { text } from './context.js';
+import { setSetting } from '../src/hooks/manage.js';
+import { refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { resolveRef } from './resolve-ref.js';
 
@@ -27,7 +28,8 @@ export async function formatCommand(args: string[], ctx: CommandContext): Promis
   const templates = { ...(hook.templates ?? {}) };
   if (template.toLowerCase() === 'reset') {
     delete templates[event];
-    await ctx.store.updateHook(hook.id, { templates });
+    const r = await setSetting(ctx, hook, 'templates', templates, 'chat');
+    if (!r.ok) return refusal(r.problem, usage('format', ctx.prefix));
     return text(`↩️ **${hook.id}** uses the default layout for ${what} again.`);
   }
   try {
@@ -38,6 +40,7 @@ export async function formatCommand(args: string[], ctx: CommandContext): Promis
   }
   if (!template.trim()) return text(MSG.parse('the template is empty', usage('format', ctx.prefix)));
   templates[event] = template;
-  await ctx.store.updateHook(hook.id, { templates });
+  const r = await setSetting(ctx, hook, 'templates', templates, 'chat');
+  if (!r.ok) return refusal(r.problem, usage('format', ctx.prefix));
   return text(`🎨 **${hook.id}** now renders ${what} with your template. Try \`${ctx.prefix} test ${hook.id}\`.`);
 }

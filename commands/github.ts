@@ -1,6 +1,7 @@
 import { DEFAULT_GITHUB_EVENTS, GITHUB_EVENTS, githubEventLabels, resolveGithubEvents } from '../parsers/github-events.js';
 import type { CommandContext, CommandResult } from './context.js';
-import { enableServiceHook, text } from './context.js';
+import { filterSettings } from '../src/hooks/settings.js';
+import { enableServiceHook, refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { parseOptions } from './options.js';
 import { offCommand } from './off.js';
@@ -29,9 +30,10 @@ export async function githubCommand(args: string[], ctx: CommandContext): Promis
   if (repo && !/^[\w.-]+\/[\w.-]+$/.test(repo)) {
     return text(MSG.parse(`\`${repo}\` is not a repository name like \`owner/name\``, usage('github', ctx.prefix)));
   }
-  const { hook, existing } = await enableServiceHook(ctx, 'github',
-    (before) => ({ events, filters: { ...(before?.filters ?? {}), ...(repo ? { repo } : {}) } }),
-    { secret: ctx.newSecret(), verify: 'github', events, filters: {} });
+  const r = await enableServiceHook(ctx, 'github',
+    (before) => ({ events, filters: { ...filterSettings(before?.filters ?? {}), ...(repo ? { repo } : {}) } }));
+  if (!r.ok) return refusal(r.problem, usage('github', ctx.prefix));
+  const { hook, existing } = r.value;
   const verb = !existing ? 'created' : existing.enabled ? 'updated' : 're-enabled';
   const url = `${ctx.publicUrl()}/webhook/github/${hook.id}`;
   return {

@@ -10,7 +10,7 @@ function describe(h: Hook, ctx: CommandContext, filtered: number): string {
   const templates = Object.keys(h.templates ?? {}).map((k) => (k === '*' ? 'all events' : k)).join(', ') || 'default';
   const last = h.lastDeliveryAt ? `<t:${Math.floor(Date.parse(h.lastDeliveryAt) / 1000)}:R>` : 'never';
   return [
-    `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}`,
+    `**${h.id}** · ${h.service} · <#${h.channelId}> · ${status}${h.source === 'file' ? ` · 📄 from \`${h.sourceFile ?? 'the hooks file'}\` (change it there)` : h.source === 'api' ? ' · via the HTTP API' : ''}`,
     `events: ${h.service === 'github' ? githubEventLabels(h.events) : (h.events.includes('*') ? 'all' : h.events.join(', ')) || 'all'} · filters: ${filters} (${filtered} filtered out today) · template: ${templates} · aggregation: ${h.aggregateSeconds ? `every ${windowLabel(h.aggregateSeconds)}` : 'off'}`,
     `last delivery: ${last} · URL: ${ctx.publicUrl()}/webhook/${h.service}/${h.id}`,
     ...(h.url ? [`forward → ${h.url}: ${h.forwardState === 'disabled' ? '⛔ disabled (410 Gone)' : h.forwardState === 'failing' ? `⚠️ failing — \`${ctx.prefix} ${h.id} replay\`` : '✅ ok'}`] : []),

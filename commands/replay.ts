@@ -1,4 +1,5 @@
 import type { CommandContext, CommandResult } from './context.js';
+import { resumeForward } from '../src/hooks/manage.js';
 import { text } from './context.js';
 import { MSG } from './messages.js';
 import { resolveRef } from './resolve-ref.js';
@@ -9,7 +10,7 @@ export async function replayCommand(ref: string, ctx: CommandContext): Promise<C
   const hook = await resolveRef(ref, ctx);
   if (!hook) return text(MSG.unknownHook(ref, ctx.prefix));
   if (!hook.url) return text(`**${hook.id}** has no forward URL; create one with \`${ctx.prefix} custom <url>\`.`);
-  if (hook.forwardState === 'disabled') await ctx.store.updateHook(hook.id, { forwardState: 'ok' });
+  await resumeForward(ctx, hook);
   const n = await ctx.store.replayForwards(hook.id, ctx.clock.now());
   ctx.kick();
   return text(n ? `🔁 Re-sending ${n} failed forward${n === 1 ? '' : 's'} of **${hook.id}** to ${hook.url}.` : `Nothing to replay: no failed forwards for **${hook.id}**.`);

@@ -12,13 +12,15 @@ import { attachSlashCommands, registerSlashCommands } from './discord/slash-comm
 import { createDockerWatcher, type DockerWatcher } from './docker/watcher.js';
 import { isTokenError } from './lib/errors.js';
 import { createApp, type Health } from './http/app.js';
+import { createRejectionLog } from './http/rejection-log.js';
+import { createApiRouter } from './api/router.js';
+import { channelGuild } from './discord/channel-guild.js';
 import { createIngest } from './ingest.js';
 import { createMetrics } from './metrics.js';
 import { startProcessing } from './processing/processing.js';
 import { systemClock, type Clock } from './ports.js';
-import { openDatabase } from './store/open-database.js';
+import { openStore } from './store/open-store.js';
 import { announceUrlChange } from './announce-url-change.js';
-import { createStore } from './store/store.js';
 import type { UrlPolicy } from './forward/url-policy.js';
 import { ngrokTunnel, resolvePublicUrl, type Tunnel } from './tunnel.js';
 
@@ -51,8 +53,7 @@ export async function createHookbot(
   config: Config, log: Logger, overrides: { clock?: Clock; tunnel?: Tunnel; dockerCoalesceWindowMs?: number; dockerBackoff?: { minMs: number; maxMs: number } } = {},
 ): Promise<Hookbot> {
   const clock = overrides.clock ?? systemClock;
-  const { db, close: closeDb } = openDatabase(config.DATABASE_PATH);
-  const store = createStore(db);
+  const { store, close: closeDb } = await openStore({ databaseUrl: config.DATABASE_URL, databasePath: config.DATABASE_PATH, log });
   const metrics = createMetrics();
   // Posting has its own REST client: it does not depend on the gateway connection (or on which one survives).
   const rest = new REST({ api: config.DISCORD_API_URL, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
@@ -83,9 +84,15 @@ export async function createHookbot(
     };
   };
 
+  let hookUrlBase = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`; // the resolved public URL, once known
+  const api = createApiRouter({
+    adminToken: config.ADMIN_TOKEN, store, clock, log, newSecret, forwardPolicy, kick: () => pipeline.kick(),
+    publicUrl: () => hookUrlBase, channelGuild: (id) => channelGuild(rest, id),
+  });
   const app = createApp({
     store, ingest: createIngest({ store }), onStored: () => pipeline.kick(), log, metrics, clock,
     maxBodyBytes: config.MAX_BODY_BYTES, health, prefix, metricsText: () => pipeline.metricsText(),
+    rejections: createRejectionLog({ store, log }), api,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -99,6 +106,7 @@ export async function createHookbot(
     port, tunnel: overrides.tunnel ?? ngrokTunnel, log,
   });
   tunnelStatus = pub.tunnel;
+  hookUrlBase = pub.url;
 
   await announceUrlChange({ store, pipeline, log, publicUrl: pub.url });
 
@@ -180,7 +188,7 @@ export async function createHookbot(
         clearTimeout(retryTimer);
         await client?.destroy();
         await pub.close().catch(() => {});
-        closeDb();
+        await closeDb();
       })();
       return stopping;
     },

@@ -302,6 +302,17 @@ export type ForwardRowState = 'pending' | 'sent' | 'failed';
 /** What bypasses a hook's digest window: failures (posted at once), or nothing. */
 export type AggregateExcept = 'failed' | 'none';
 
+/** Where a hook is declared: in chat (`!hook`, `/hook`), in the hooks file, or through the HTTP API. */
+export type HookSource = 'chat' | 'file' | 'api';
+
+/** How a hook's forward is retried: attempts in all, first delay, growth per attempt, cap (delays in ms). */
+export interface ForwardRetry {
+  maxAttempts: number;
+  initialDelayMs: number;
+  backoffMultiplier: number;
+  maxDelayMs: number;
+}
+
 /** An alert-if rule: an expression and who to mention when it becomes true. */
 export interface AlertRule {
   expr: string;

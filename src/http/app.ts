@@ -6,7 +6,9 @@ import type { Ingest } from '../ingest.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports.js';
 import type { Store } from '../store/store.js';
+import { keptHeaders, senderLabels } from './delivery-headers.js';
 import { readDelivery } from './read-delivery.js';
+import type { RejectionLog } from './rejection-log.js';
 import { verifyDelivery } from './verify.js';
 import { createRateLimiter } from './rate-limit.js';
 
@@ -35,6 +37,10 @@ export interface AppDeps {
   metricsText?: () => Promise<string>;
   /** The command prefix the 401 "no secret yet" answer names (`COMMAND_PREFIX`); `!hook` when not given. */
   prefix?: string;
+  /** Where deliveries answered 4xx are recorded (time, hook, status, reason, address; not the body). */
+  rejections?: RejectionLog;
+  /** The HTTP API, mounted at `/api/v1` (src/api/). */
+  api?: express.Router;
 }
 
 const SERVICES = new Set(['github', 'ci', 'custom']);
@@ -47,8 +53,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   const limiter = createRateLimiter(() => deps.clock.now());
 
-  const answer = (res: Response, service: string, status: number, body: Record<string, unknown>) => {
+  /** A webhook request answered 4xx is recorded, with `why` (for the delivery log) or the answer's error. */
+  const recordRefusal = (req: Request, status: number, why: string) => {
+    const m = /^\/webhook\/([^/]+)\/([^/]+)/.exec(req.path);
+    if (!deps.rejections || !m) return;
+    deps.rejections.record({
+      hookId: m[2].slice(0, 100), service: m[1].slice(0, 40), status, reason: why.slice(0, 500), sourceIp: req.ip ?? null,
+      ...senderLabels(req.headers), receivedAt: new Date(deps.clock.now()).toISOString(),
+    });
+  };
+  const answer = (res: Response, service: string, status: number, body: Record<string, unknown>, why?: string) => {
     metrics.deliveries.inc({ service, status: String(status) });
+    if (status >= 400 && status < 500) recordRefusal(res.req, status, why ?? String(body.error ?? ''));
     res.status(status).json(body);
   };
 
@@ -58,7 +74,9 @@ export function createApp(deps: AppDeps): express.Express {
     if (!SERVICES.has(service)) return answer(res, 'unknown', 404, { error: `unknown service ${service}` });
     const hook = await store.getHook(hookId);
     if (!hook || hook.service !== service || !hook.enabled) {
-      return answer(res, service, 404, { error: `no enabled ${service} hook ${hookId}` });
+      const why = !hook ? 'no such hook' : hook.service !== service ? `${hook.id} is a ${hook.service} hook: its URL is /webhook/${hook.service}/${hook.id}`
+        : `${hook.id} is off`;
+      return answer(res, service, 404, { error: `no enabled ${service} hook ${hookId}` }, why);
     }
     res.locals.hook = hook;
     // From here a delivery is on its way to the ingest: a commit waits briefly for it (see ingest.ts).
@@ -100,11 +118,14 @@ export function createApp(deps: AppDeps): express.Express {
       eventType: delivery.eventType,
       payload: delivery.payload,
       receivedAt,
+      headers: keptHeaders(req.headers),
     });
     if (duplicate) return answer(res, hook.service, 200, { status: 'duplicate', id });
     answer(res, hook.service, 202, { status: 'stored', id });
     deps.onStored();
   });
+
+  if (deps.api) app.use('/api/v1', deps.api);
 
   app.get('/healthz', async (_req, res) => {
     const h = await deps.health();
@@ -124,6 +145,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (status === 500) log.error({ err }, 'request failed');
     const error = status === 413 ? `body larger than ${deps.maxBodyBytes} bytes` : status === 500 ? 'internal error' : err.message;
     metrics.deliveries.inc({ service, status: String(status) });
+    if (status < 500) recordRefusal(req, status, error);
     if (!res.headersSent) res.status(status).json({ error });
   });
 

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildSlashCommands, interactionArgs } from '../../src/discord/slash-commands.js';
 import { FakeDiscord, IDS } from '../fakes/discord.js';
 import { startHookbot } from '../helpers/start-hookbot.js';
+import { testStore } from '../helpers/store.js';
+import { createHook } from '../../src/hooks/manage.js';
 
 const EPHEMERAL = 1 << 6;
 
@@ -114,6 +116,20 @@ describe('/hook slash commands', () => {
     }
     // The pasted secret is never echoed, in any reply.
     expect(JSON.stringify([discord.messages, discord.webhookCalls])).not.toContain('whsec_abcdefghijkl');
+  });
+
+  it('marks hooks declared in the hooks file in /hook list and refuses to change them', async () => {
+    await start();
+    const { store, close } = testStore(started.config.DATABASE_PATH);
+    await createHook({ store, clock: { now: () => Date.now() }, newSecret: () => 's'.repeat(43) },
+      { service: 'github', channel_id: IDS.channel }, { source: 'file', sourceFile: 'hookbot.yaml', guildId: IDS.guild, userId: IDS.admin });
+    close();
+    const list = await done(discord.slash(IDS.admin, 'list'));
+    expect(JSON.stringify(list.calls[0].body)).toContain('📄 from `hookbot.yaml`');
+    const off = await done(discord.slash(IDS.admin, 'off', { hook: 'hook_001' }));
+    expect(off.calls[0].body.content).toContain('hook_001 is declared in hookbot.yaml');
+    const on = await done(discord.slash(IDS.admin, 'github', { state: 'on' }));
+    expect(on.calls[0].body.content).toContain('hookbot.yaml');
   });
 
   it('keeps running with slash commands only when the Message Content intent is refused (4014)', async () => {
