@@ -1,4 +1,4 @@
-import { DiscordAPIError, HTTPError, RequestMethod, type REST } from '@discordjs/rest';
+import { RequestMethod, type REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { DeliveryError } from '../lib/errors.js';
 import type { Notifier } from '../ports.js';
@@ -12,11 +12,16 @@ import type { DiscordMessage } from '../types.js';
  */
 export function toDeliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
-  if (err instanceof DiscordAPIError) {
-    const retryable = err.status >= 500 || err.status === 429;
-    return new DeliveryError(err.message, retryable, err.status, typeof err.code === 'number' ? err.code : undefined);
+  // By name, not instanceof: @discordjs/rest ships CommonJS and ESM builds, and a REST client made through
+  // discord.js (CommonJS) throws the other build's classes. DiscordAPIError names itself `DiscordAPIError[<code>]`.
+  const api = err as { name?: string; status?: number; code?: unknown; message?: string };
+  if (api?.name?.startsWith('DiscordAPIError') && typeof api.status === 'number') {
+    const retryable = api.status >= 500 || api.status === 429;
+    return new DeliveryError(api.message ?? 'Discord error', retryable, api.status, typeof api.code === 'number' ? api.code : undefined);
   }
-  if (err instanceof HTTPError) return new DeliveryError(`${err.status} ${err.message}`, err.status >= 500 || err.status === 429, err.status);
+  if (api?.name === 'HTTPError' && typeof api.status === 'number') {
+    return new DeliveryError(`${api.status} ${api.message}`, api.status >= 500 || api.status === 429, api.status);
+  }
   const e = err as Error;
   return new DeliveryError(e?.name === 'AbortError' ? 'request timed out' : e?.message ?? String(err), true);
 }
