@@ -1,4 +1,6 @@
 import type { NormalizedEvent } from '../src/types.js';
+import { imageUpdateFields } from './image-update.js';
+import { pollItemFields } from './poll.js';
 
 type Field = { name: string; value: string; inline?: boolean };
 
@@ -59,6 +61,7 @@ export function fieldsFor(e: NormalizedEvent): Field[] {
       const x = e.fields;
       return [
         ...f('Container', e.kind === 'docker.image' ? null : (x.container as string)),
+        ...f('Host', (x.host as string | null | undefined) ?? null),
         ...f('Image', x.image as string),
         ...f('Compose', x.compose_service ? `${x.compose_project}/${x.compose_service}` : null),
         ...f('Exit code', x.exit_code === null ? null : `${x.exit_code} — ${x.exit_meaning}`),
@@ -68,6 +71,8 @@ export function fieldsFor(e: NormalizedEvent): Field[] {
         ...f('Layers', (x.layers as number | null) ?? null),
       ];
     }
+    case 'poll.item': return pollItemFields(e);
+    case 'docker.image_update': return imageUpdateFields(e);
     case 'custom.event': {
       const skip = new Set(['title', 'message', 'text', 'description', 'summary', 'body', 'url', 'link', 'html_url', 'href']);
       return Object.entries(e.fields).filter(([k, v]) => !skip.has(k) && v !== null && v !== '')

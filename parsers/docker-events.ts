@@ -40,6 +40,8 @@ export interface DockerPayload {
   suppressed?: number;
   /** Found by comparing container states after the daemon came back, not from the event stream. */
   reconciled?: boolean;
+  /** The replica (REPLICA_NAME) whose Docker host sent it; set only when several hosts report to the hook. */
+  host?: string;
 }
 
 /** The categories users pick with `--events` (the contract's names). */

@@ -68,6 +68,7 @@ export function parseDocker(payload: unknown, receivedAt: string): NormalizedEve
       exit_code: null as number | null, exit_meaning: null as string | null, uptime: null as string | null,
       oom: false, health: null as string | null, restart_count: restartCount(p),
       suppressed: p.suppressed ?? 0, logs: (p.logs ?? []).join('\n'), reconciled: Boolean(p.reconciled),
+      host: typeof p.host === 'string' ? p.host : null,
     },
   };
   const where = service ? ` (${project}/${service})` : '';

@@ -34,13 +34,15 @@ export function createDockerWatcher(opts: {
   dockerHost: string; store: Store; clock: Clock; log: Logger; onStored: () => void;
   notice: (channelId: string, body: DiscordMessage) => Promise<void>;
   backoff?: { minMs: number; maxMs: number }; coalesceWindowMs?: number; logLines?: number;
+  /** REPLICA_NAME when several processes share the database: messages name it when several hosts report to a hook. */
+  host?: string;
 }): DockerWatcher {
   const { store, clock, log } = opts;
   const docker = new Docker({ ...dockerOptions(opts.dockerHost), timeout: 0 });
   const status = createDockerStatus({ dockerHost: opts.dockerHost, store, log, notice: opts.notice });
   const enrich = createEnricher({ docker, log, logLines: opts.logLines });
   const deliver = async (payload: DockerPayload, deliveryId: string) => {
-    if (await storeDockerEvent(store, clock, payload, deliveryId)) opts.onStored();
+    if (await storeDockerEvent(store, clock, payload, deliveryId, opts.host)) opts.onStored();
   };
   const folder = createFolder({ clock, log, windowMs: opts.coalesceWindowMs, post: deliver });
   const reconciler = createReconciler({ docker, store, clock, log, handle });

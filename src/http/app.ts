@@ -6,11 +6,14 @@ import type { Ingest } from '../ingest.js';
 import type { Metrics } from '../metrics.js';
 import type { Clock } from '../ports.js';
 import type { Store } from '../store/store.js';
+import type { PollStatus } from '../poll/status.js';
+import { isDatabaseUnavailable } from '../store/pg/unavailable.js';
 import { keptHeaders, senderLabels } from './delivery-headers.js';
 import { readDelivery } from './read-delivery.js';
 import type { RejectionLog } from './rejection-log.js';
 import { verifyDelivery } from './verify.js';
 import { createRateLimiter } from './rate-limit.js';
+import { inAllowlist, plainAddress } from '../lib/cidr.js';
 
 export interface Health {
   ready: boolean;
@@ -20,6 +23,16 @@ export interface Health {
   db: string;
   /** `off`, `up`, or `failed: <why>` for the ngrok tunnel. */
   tunnel?: string;
+  /** The hooks file: `ok: N hooks` or `error: <file:line: …>`; absent when there is none. */
+  hooksFile?: string;
+  /** Several replicas: `leader` (gateway and processing) or `follower`; always `leader` on SQLite. */
+  role?: 'leader' | 'follower';
+  /** REPLICA_NAME. */
+  replica?: string;
+  /** How far behind processing is (absent while the database is unreachable). */
+  queue?: { unprocessed: number; outbox_pending: number; oldest_unprocessed_age_s: number };
+  /** Each poll hook's last result and next poll (src/poll/status.ts; no full URLs). */
+  polls?: PollStatus[];
 }
 
 export interface AppDeps {
@@ -41,6 +54,13 @@ export interface AppDeps {
   rejections?: RejectionLog;
   /** The HTTP API, mounted at `/api/v1` (src/api/). */
   api?: express.Router;
+  /** The delivery log's web pages, mounted at `/ui` (src/web/). */
+  web?: express.Router;
+  /**
+   * Which `X-Forwarded-For` to believe for the sender's address (`TRUST_PROXY`, express's `trust proxy`): false (the
+   * default) uses the connection's address, so a sender cannot pick the address an `ip_allowlist` checks.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 const SERVICES = new Set(['github', 'ci', 'custom']);
@@ -51,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   const prefix = deps.prefix ?? DEFAULT_PREFIX;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   const limiter = createRateLimiter(() => deps.clock.now());
 
   /** A webhook request answered 4xx is recorded, with `why` (for the delivery log) or the answer's error. */
@@ -78,6 +99,19 @@ export function createApp(deps: AppDeps): express.Express {
         : `${hook.id} is off`;
       return answer(res, service, 404, { error: `no enabled ${service} hook ${hookId}` }, why);
     }
+    // Before the body is read: a sender outside the allowlist, or over the limit, costs no more than this.
+    if (hook.ipAllowlist?.length && !inAllowlist(hook.ipAllowlist, req.ip)) {
+      const ip = plainAddress(req.ip ?? 'unknown');
+      return answer(res, service, 403, { error: `deliveries from ${ip} are not accepted by this hook (its ip_allowlist)` }, `sender ${ip} is not in the ip_allowlist`);
+    }
+    // Custom hooks only: GitHub and CI senders do not retry a 429, so limiting them would lose events.
+    if (hook.service === 'custom' && hook.rateLimit > 0) {
+      const wait = limiter.take(hook.id, hook.rateLimit, hook.rateBurst ?? hook.rateLimit);
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        return answer(res, service, 429, { error: `over this hook's limit of ${hook.rateLimit} deliveries per minute: retry after ${wait} s` });
+      }
+    }
     res.locals.hook = hook;
     // From here a delivery is on its way to the ingest: a commit waits briefly for it (see ingest.ts).
     const arrived = ingest.expect();
@@ -87,14 +121,6 @@ export function createApp(deps: AppDeps): express.Express {
   }, express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req: Request, res: Response) => {
     const hook = res.locals.hook;
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    // Only custom hooks are limited: GitHub and CI senders do not retry a 429, so limiting them would lose events.
-    if (hook.service === 'custom' && hook.rateLimit > 0) {
-      const wait = limiter.take(hook.id, hook.rateLimit);
-      if (wait > 0) {
-        res.setHeader('Retry-After', String(wait));
-        return answer(res, hook.service, 429, { error: `over this hook's limit of ${hook.rateLimit} deliveries per minute` });
-      }
-    }
     const queryToken = hook.service === 'ci' && typeof req.query.token === 'string' ? req.query.token : undefined;
     const bad = hook.secret ? await verifyDelivery(hook, raw, req.headers, deps.clock.now(), queryToken)
       : hook.verify === 'none' ? null : NOTICE.noSecretYet(prefix);
@@ -126,11 +152,15 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   if (deps.api) app.use('/api/v1', deps.api);
+  if (deps.web) app.use('/ui', deps.web);
 
   app.get('/healthz', async (_req, res) => {
     const h = await deps.health();
     res.status(h.ready ? 200 : 503).json({
       status: h.status, discord: h.discord, docker: h.docker, db: h.db, ...(h.tunnel ? { tunnel: h.tunnel } : {}),
+      ...(h.hooksFile ? { hooks_file: h.hooksFile } : {}),
+      ...(h.role ? { role: h.role, replica: h.replica } : {}), ...(h.queue ? { queue: h.queue } : {}),
+      ...(h.polls?.length ? { polls: h.polls } : {}),
     });
   });
 
@@ -138,12 +168,16 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(metrics.registry.contentType).send(await (deps.metricsText?.() ?? metrics.registry.metrics()));
   });
 
-  // Errors from the body reader carry the HTTP status (413 too large, 415 bad encoding, 400 aborted).
+  // Errors from the body reader carry the HTTP status (413 too large, 415 bad encoding, 400 aborted). A database
+  // that cannot be reached is 503: the delivery was not stored, and the sender may send it again.
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : isDatabaseUnavailable(err) ? 503 : 500;
     const service = String(req.params?.service ?? 'unknown');
     if (status === 500) log.error({ err }, 'request failed');
-    const error = status === 413 ? `body larger than ${deps.maxBodyBytes} bytes` : status === 500 ? 'internal error' : err.message;
+    if (status === 503) log.warn({ err: err.message, path: req.path }, 'database unreachable: answered 503');
+    const error = status === 413 ? `body larger than ${deps.maxBodyBytes} bytes` : status === 500 ? 'internal error'
+      : status === 503 ? 'database unavailable: nothing was stored; try again shortly' : err.message;
+    if (status === 503 && !res.headersSent) res.setHeader('Retry-After', '5');
     metrics.deliveries.inc({ service, status: String(status) });
     if (status < 500) recordRefusal(req, status, error);
     if (!res.headersSent) res.status(status).json({ error });

@@ -18,7 +18,13 @@ export interface Processing {
   notice(channelId: string, body: DiscordMessage, hookId?: string): Promise<void>;
   /** `/metrics`: the listener's metrics and the worker's, as one Prometheus text. */
   metricsText(): Promise<string>;
+  /** Stops after the posts in flight are done (shutdown). */
   stop(): Promise<void>;
+  /**
+   * Stops the worker thread at once (leadership lost): posts in flight are abandoned, open transactions roll back
+   * when its connections close. Whoever leads next retries a post that may have reached Discord with its nonce.
+   */
+  halt(): Promise<void>;
 }
 
 const WORKER_BOOT = new URL('./worker-boot.mjs', import.meta.url);
@@ -29,7 +35,11 @@ const WORKER_ENTRY = new URL('./worker.ts', import.meta.url).href;
  * so ingest never waits for it: the thread answering deliveries only stores them and says `kick`. A worker that
  * dies is started again (stored events and queued messages are in the database; retried posts reuse their nonce).
  */
-export function startProcessing(deps: { config: Config; store: Store; log: Logger; metrics: Metrics; clock: Clock }): Promise<Processing> {
+export function startProcessing(deps: {
+  config: Config; store: Store; log: Logger; metrics: Metrics; clock: Clock;
+  /** Also look for stored work this often (other processes store events too; their wake-ups are best effort). */
+  pollMs?: number;
+}): Promise<Processing> {
   const { config, store, log, metrics, clock } = deps;
   let worker: Worker;
   let stopping = false;
@@ -57,7 +67,7 @@ export function startProcessing(deps: { config: Config; store: Store; log: Logge
   };
 
   const spawn = () => {
-    const start: WorkerStart = { entry: WORKER_ENTRY, config, logLevel: log.level };
+    const start: WorkerStart = { entry: WORKER_ENTRY, config, logLevel: log.level, pollMs: deps.pollMs };
     worker = new Worker(WORKER_BOOT, { workerData: start });
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'ready') readyNow();
@@ -113,6 +123,11 @@ export function startProcessing(deps: { config: Config; store: Store; log: Logge
       if (stopping) return;
       stopping = true;
       await call((id) => ({ t: 'stop', id })).catch((err) => log.warn({ err: (err as Error).message }, 'processing worker did not stop cleanly'));
+      await worker.terminate();
+    },
+    async halt() {
+      if (stopping) return;
+      stopping = true;
       await worker.terminate();
     },
   };

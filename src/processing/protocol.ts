@@ -7,6 +7,8 @@ export interface WorkerStart {
   config: Config;
   /** pino level name of the main logger, so the worker logs exactly what the main thread would. */
   logLevel: string;
+  /** Look for stored work this often besides the kicks (several processes on one database); never when unset. */
+  pollMs?: number;
 }
 
 /** Main thread → worker. */

@@ -44,6 +44,9 @@ const pipeline = createPipeline({
   forwardPolicy: { privateAddresses: config.FORWARD_PRIVATE_ADDRESSES, allowLinkLocal: config.FORWARD_ALLOW_LINK_LOCAL === 'true' },
 });
 const retention = startRetention({ store, clock: systemClock, log, days: config.RETENTION_DAYS, maxEvents: config.MAX_STORED_EVENTS });
+// With several processes, deliveries stored elsewhere wake this one by NOTIFY; looking now and then covers a lost one.
+const lookAgain = start.pollMs ? setInterval(() => pipeline.kick(), start.pollMs) : undefined;
+lookAgain?.unref();
 
 async function answer(id: number, work: () => Promise<unknown>): Promise<void> {
   try {
@@ -60,6 +63,7 @@ port.on('message', (m: ToWorker) => {
     case 'metrics': void answer(m.id, () => metrics.registry.getMetricsAsJSON()); break;
     case 'stop': void answer(m.id, async () => {
       retention.stop();
+      clearInterval(lookAgain);
       await pipeline.stop();
       await close();
       port.unref();

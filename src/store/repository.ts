@@ -1,7 +1,8 @@
 import type {
   AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
-  HookStatus, HookVerify, OutboxState,
+  HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep,
 } from '../types.js';
+import type { PollKind } from '../types.js';
 
 /**
  * The repository's contract: row types and the Store interface every backend implements. Plain types on purpose:
@@ -45,12 +46,20 @@ export interface Hook {
   forwardHeaders: Record<string, string> | null;
   /** The forward's retry policy; null = the built-in schedule. */
   forwardRetry: ForwardRetry | null;
+  /** Senders allowed to deliver (CIDRs); null = anyone. Others get 403 and nothing is stored. */
+  ipAllowlist: string[] | null;
+  /** Rate limit bucket size (deliveries in a burst); null = `rateLimit`. */
+  rateBurst: number | null;
+  /** When the hook's events wait for one digest; null = never. */
+  quietHours: QuietHours | null;
+  /** A thread per pull request, issue (GitHub) or pipeline run (CI): see src/threads/. */
+  threads: boolean;
 }
 /** Columns a new hook may leave out: they have defaults or may be null. */
 type HookOptional =
   | 'url' | 'verify' | 'enabled' | 'status' | 'statusReason' | 'lastDeliveryAt' | 'forwardSecret' | 'forwardEvents'
   | 'forwardState' | 'rateLimit' | 'aggregateSeconds' | 'aggregateExcept' | 'alertRules' | 'source' | 'sourceFile'
-  | 'forwardHeaders' | 'forwardRetry';
+  | 'forwardHeaders' | 'forwardRetry' | 'threads' | 'ipAllowlist' | 'rateBurst' | 'quietHours';
 export type NewHook = Omit<Hook, 'id' | HookOptional> & Partial<Pick<Hook, HookOptional>>;
 
 /** The inbox: one accepted delivery. */
@@ -97,13 +106,42 @@ export interface OutboxRow {
   lastError: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** A thread's queue (`<hook id>/<subject>`): its rows go out in order, beside the channel's own queue. */
+  threadKey: string | null;
+  /** What the row does for its subject's thread (src/threads/steps.ts). */
+  thread: ThreadStep | null;
 }
 export type NewOutboxRow = Pick<OutboxRow, 'channelId' | 'body'> & {
   hookId?: string | null;
   line?: string | null;
   /** For CI runs (with EventResult.ci): `live` becomes the run's live message; `edit` edits it. */
   ci?: 'live' | 'edit';
+  /** The row belongs to a thread's queue; a `starter` step also records the thread (see ThreadRow). */
+  thread?: ThreadStep;
 };
+
+/** The thread of one subject (a pull request, an issue, a CI run) of a hook: found again after restarts. */
+export interface ThreadRow {
+  hookId: string;
+  subjectKey: string;
+  /** The channel the starter message is in (a text channel), or the forum. */
+  channelId: string;
+  name: string;
+  url: string | null;
+  /** null until the starter is posted (and after it was found deleted). */
+  starterMessageId: string | null;
+  /** null until the thread is created (and after it was found deleted). */
+  threadId: string | null;
+  archived: boolean;
+  /** The channel is a forum: the thread is a forum post (its id is its starter message's). */
+  forum: boolean;
+  /** Epoch ms when Discord refused to create the thread (missing permissions): its events go to the channel. */
+  fallbackAt: number | null;
+  /** A pull request's head branch (`owner/repo:branch`), for pushes. */
+  headBranch: string | null;
+  createdAt: string;
+}
+export type ThreadPatch = Partial<Pick<ThreadRow, 'starterMessageId' | 'threadId' | 'archived' | 'forum' | 'fallbackAt' | 'headBranch'>>;
 /** A CI run's new state, saved with the event that changed it; and its branch's result when the run finished. */
 export type CiUpdate = { hookId: string; runKey: string; state: CiRun; branch?: { key: string; result: string; streak: number } };
 
@@ -148,7 +186,18 @@ export interface Rejection {
 }
 export type NewRejection = Omit<Rejection, 'id'>;
 /** One page of a newest-first list: rows with an id below `beforeId`, optionally of one hook. */
-export type PageQuery = { hookId?: string; beforeId?: number; limit: number };
+export type PageQuery = {
+  hookId?: string; beforeId?: number; limit: number;
+  /** Only rows of these hooks (a server's hooks, for the delivery log's per-server view). */
+  hookIds?: string[];
+  /** Only rows received at or after `since`, and before `until` (ISO). */
+  since?: string; until?: string;
+};
+/** A one-time login link to the delivery log: its SHA-256 (never the token), for one server, until `expiresAt`. */
+export type NewLoginToken = { tokenHash: string; guildId: string; userId: string; createdAt: string; expiresAt: string };
+export type LoginTokenUse = { ok: true; guildId: string; userId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+/** A delivery-log session: the cookie's SHA-256; `guildId` null = every server (ADMIN_TOKEN). */
+export type WebSession = { idHash: string; guildId: string | null; userId: string | null; createdAt: string; expiresAt: string };
 /** An Idempotency-Key of hook creation: new (claimed now), or seen before (with the request it came with). */
 export type IdempotencyClaim = { claimed: true } | { claimed: false; hookId: string | null; fingerprint: string };
 
@@ -160,8 +209,12 @@ export type EventResult = {
  * Everything hookbot keeps, behind repository functions. Async on purpose: a PostgreSQL backend
  * (drizzle's pg dialect) is planned, so nothing outside `sqlite/` may depend on SQLite.
  */
+/** See Store.queueStats. */
+export type QueueStats = { unprocessed: number; oldestUnprocessedAt: string | null; outboxPending: number };
+
 export interface Store {
-  createHook(input: NewHook): Promise<Hook>;
+  /** A new hook with the next id (`hook_001`, …), or with the id given (file hooks are named by their file). */
+  createHook(input: NewHook & { id?: string }): Promise<Hook>;
   getHook(id: string): Promise<Hook | undefined>;
   /** The channel's oldest hook of a service; `service` may be any text a user typed (then none is found). */
   findHook(channelId: string, service: string): Promise<Hook | undefined>;
@@ -227,9 +280,18 @@ export interface Store {
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   /** A CI run's state (as the tracker left it). */
   getCiRun(hookId: string, runKey: string): Promise<CiRun | undefined>;
+  /** A subject's thread (a pull request `acme/api#45`, a CI run `run:<key>`). */
+  getThread(hookId: string, subjectKey: string): Promise<ThreadRow | undefined>;
+  /** The newest thread of a hook whose pull request has this head branch (`owner/repo:branch`). */
+  findThreadByBranch(hookId: string, branchKey: string): Promise<ThreadRow | undefined>;
+  /** The thread (of any hook) with this Discord thread id. */
+  findThreadById(threadId: string): Promise<ThreadRow | undefined>;
+  updateThread(hookId: string, subjectKey: string, patch: ThreadPatch): Promise<void>;
   /** The last finished result of a branch (`<platform>:<project>:<branch>`). */
   getCiBranch(hookId: string, branchKey: string): Promise<{ result: string; streak: number } | undefined>;
   queueDepth(): Promise<number>;
+  /** How far behind processing is: events not processed yet (and when the oldest arrived), messages not posted yet. */
+  queueStats(): Promise<QueueStats>;
   /**
    * Deletes processed events received before `before`, then the oldest processed ones beyond `maxEvents`;
    * and finished outbox rows created before `before`. Unprocessed events and pending messages are never pruned.
@@ -253,4 +315,73 @@ export interface Store {
   completeIdempotencyKey(key: string, hookId: string): Promise<void>;
   /** The creation failed: the key may be used again. */
   releaseIdempotencyKey(key: string): Promise<void>;
+  /** The forwards the events made (every attempt's outcome is on the row), oldest first. */
+  eventForwards(eventIds: number[]): Promise<ForwardRow[]>;
+
+  // ---- the delivery log's web page (src/web/): one-time login links and sessions, both kept hashed
+  /** Stores a login link (and forgets links that expired before it was made). */
+  createLoginToken(t: NewLoginToken): Promise<void>;
+  /** Uses a login link, once: marks it used and says whose it was; refused when unknown, used before, or expired at `at`. */
+  useLoginToken(tokenHash: string, at: string): Promise<LoginTokenUse>;
+  /** Stores a session (and forgets sessions that expired before it was made). */
+  createWebSession(s: WebSession): Promise<void>;
+  /** A session that has not expired at `at`. */
+  getWebSession(idHash: string, at: string): Promise<WebSession | undefined>;
+  deleteWebSession(idHash: string): Promise<void>;
+
+  // ---- poll hooks (src/poll/): what each polls, where it stands, and the item ids it has seen
+  /**
+   * Sets a hook's poll source. A changed source (kind, URL, items path or id field) starts again from a baseline;
+   * either way failures are forgotten, a pause ends, and it is polled next at `nextPollAt`.
+   */
+  setPollSource(hookId: string, config: PollConfig, nextPollAt: number, at: string): Promise<PollSource>;
+  getPollSource(hookId: string): Promise<PollSource | undefined>;
+  /** Every poll source (of the hooks given, when given). */
+  pollSources(hookIds?: string[]): Promise<PollSource[]>;
+  /**
+   * Claims up to `limit` due sources of enabled hooks (not paused, `nextPollAt` ≤ `nowMs`) by moving their
+   * `nextPollAt` to `leaseUntil` in a compare-and-set: each due row goes to one caller, whichever process asks.
+   */
+  claimDuePolls(nowMs: number, leaseUntil: number, limit: number): Promise<PollSource[]>;
+  /** Writes a claimed poll's outcome; false (nothing written) when the claim is no longer this caller's. */
+  finishPoll(hookId: string, claimedUntil: number, patch: PollPatch): Promise<boolean>;
+  /** The ids among `itemIds` the hook has seen. */
+  seenPollItems(hookId: string, itemIds: string[]): Promise<string[]>;
+  /**
+   * In one transaction: stores new items as the hook's events (delivery id = item id: never twice) and records
+   * `itemIds` as seen at `nowMs`; ids not seen since `forgetBefore` are forgotten.
+   */
+  recordPollItems(hookId: string, itemIds: string[], events: NewEvent[], nowMs: number, forgetBefore: number): Promise<Stored[]>;
 }
+
+/** What a poll hook polls: a feed or JSON URL, or the registries of the running containers' images. */
+export interface PollConfig {
+  kind: PollKind;
+  /** The feed or JSON URL (`feed`); null for `images`. */
+  url: string | null;
+  everySeconds: number;
+  /** A JSON document's item array (`data.releases`); null: a feed, or a top-level array. */
+  itemsPath: string | null;
+  /** The item field that identifies it; null: `id`, `guid` or `link`. */
+  idField: string | null;
+}
+/** A poll source and where it stands (epoch ms times). */
+export interface PollSource extends PollConfig {
+  hookId: string;
+  baselined: boolean;
+  etag: string | null;
+  lastModified: string | null;
+  /** Not fetched again before this (the last answer's Cache-Control max-age). */
+  freshUntil: number;
+  nextPollAt: number;
+  failures: number;
+  failingSince: number | null;
+  paused: boolean;
+  lastPolledAt: number | null;
+  lastOkAt: number | null;
+  lastResult: string | null;
+  itemCount: number | null;
+  createdAt: string;
+}
+/** What a poll changes of its source. */
+export type PollPatch = Partial<Omit<PollSource, 'hookId' | 'kind' | 'url' | 'everySeconds' | 'itemsPath' | 'idField' | 'createdAt'>>;

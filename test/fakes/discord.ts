@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fakeGuild, IDS, interactionCreate, limitsProblem, messageCreate } from './discord-guild.js';
+import { FakeThreads } from './discord-threads.js';
 
 export { IDS } from './discord-guild.js';
 
@@ -54,6 +55,8 @@ export class FakeDiscord {
   url = '';
   /** 429s this stand-in answered. */
   tooManyRequests = 0;
+  /** Message posts that repeated an earlier post's nonce (with enforce_nonce): answered with the first message. */
+  nonceReplays = 0;
   /** Gateway connections opened, IDENTIFYs and RESUMEs received. */
   connections = 0;
   identifies = 0;
@@ -70,6 +73,8 @@ export class FakeDiscord {
   lastIntents = 0;
   private buckets = new Map<string, { used: number; resetAt: number }>();
   private hanging: ServerResponse[] = [];
+  /** Threads, forums, thread members and button clicks (discord-threads.ts). */
+  readonly threads = new FakeThreads({ messages: this.messages, snowflake: () => this.snowflake(), dispatch: (t, d) => this.dispatch(t, d), json: (r, s, b) => this.json(r, s, b), hang: (r) => this.hanging.push(r) });
 
   constructor(private readonly options: FakeDiscordOptions = {}) {}
 
@@ -121,6 +126,11 @@ export class FakeDiscord {
   /** The next `n` message posts create the message (when `afterCreate`) or not, and never answer. */
   hangNext(n: number, afterCreate = false): void {
     for (let i = 0; i < n; i++) this.failures.push({ status: 0, body: {}, hang: true, afterCreate });
+  }
+
+  /** Message posts left hanging (`hangNext`) so far. */
+  get hangingPosts(): number {
+    return this.hanging.length;
   }
 
   /** Sends op 9 Invalid Session (not resumable): the client must identify again. */
@@ -301,6 +311,7 @@ export class FakeDiscord {
       return this.json(res, 200, { id: this.snowflake(), channel_id: IDS.channel, content: body.content ?? '', embeds: body.embeds ?? [], flags: body.flags ?? 0 });
     }
     if (req.headers.authorization !== `Bot ${this.token}`) return this.json(res, 401, { message: '401: Unauthorized', code: 0 });
+    if (await this.threads.handle(method, path, body, res)) return;
     if (method === 'PUT' && (m = path.match(/^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/))) {
       this.registered = { scope: m[1] ? `guild:${m[1]}` : 'global', body };
       return this.json(res, 200, body.map((c: any, i: number) => ({ ...c, id: `10000000000000005${i}`, application_id: IDS.application, version: '1' })));
@@ -349,7 +360,7 @@ export class FakeDiscord {
         this.dms.push({ userId, body });
         return this.json(res, 200, { id: this.snowflake(), channel_id: channelId, content: body.content ?? '' });
       }
-      const known = fakeGuild().channels.some((c) => c.id === channelId) || !!this.options.channels?.includes(channelId);
+      const known = fakeGuild().channels.some((c) => c.id === channelId) || !!this.options.channels?.includes(channelId) || this.threads.accepts(channelId);
       if (!known) return this.json(res, 404, { message: 'Unknown Channel', code: 10003 });
       if (this.deniedChannels.has(channelId)) return this.json(res, 403, { message: 'Missing Permissions', code: 50013 });
       const problem = limitsProblem(body ?? {});
@@ -368,6 +379,7 @@ export class FakeDiscord {
       if (failure && !failure.afterCreate) return this.json(res, failure.status, failure.body, failure.headers);
       const key = body.nonce !== undefined && body.enforce_nonce ? `${channelId}:${body.nonce}` : null;
       let msg = key ? this.nonces.get(key) : undefined;
+      if (msg) this.nonceReplays++;
       if (!msg) {
         msg = { id: this.snowflake(), channelId, body };
         this.messages.push(msg);

@@ -26,8 +26,8 @@ export function createHooks(db: Q, meta: ReturnType<typeof createMeta>) {
   const methods: Pick<Store,
     'createHook' | 'getHook' | 'findHook' | 'listHooks' | 'hooksInChannel' | 'allHooks' | 'updateHook'
     | 'disableForward' | 'markForwardFailing'> = {
-    async createHook(input) {
-      const id = await nextHookId(db);
+    async createHook({ id: given, ...input }) {
+      const id = given ?? await nextHookId(db);
       return (await db.insert(webhooks).values({ ...input, id }).returning())[0];
     },
     async getHook(id) {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { EventResult, Store } from '../repository.js';
 import { createCiRuns } from './ci-runs.js';
 import { createDeliveryLog } from './delivery-log.js';
+import { createWebSessions } from './web-sessions.js';
 import { createDigests } from './digests.js';
 import { createEvents } from './events.js';
 import { createForwards } from './forwards.js';
@@ -9,6 +10,8 @@ import { createHooks } from './hooks.js';
 import { createMeta } from './meta.js';
 import type { Db, Tx } from './open-database.js';
 import { createOutbox } from './outbox.js';
+import { createPolls } from './polls.js';
+import { createThreads } from './threads.js';
 
 export { openPgDatabase, type Db, type PgLog } from './open-database.js';
 
@@ -36,10 +39,12 @@ export function createPgStore(db: Db): Store {
   const hooks = createHooks(db, meta);
   const events = createEvents(db);
   const ciRuns = createCiRuns(db);
-  const outbox = createOutbox(db, ciRuns);
+  const threads = createThreads(db);
+  const outbox = createOutbox(db, ciRuns, threads);
   const forwards = createForwards(db);
   const digests = createDigests(db, outbox);
   const deliveryLog = createDeliveryLog(db);
+  const polls = createPolls(db, transaction);
 
   /** Marks each event processed and stores what it produced; an event already processed is left alone. */
   const completeBatch = (results: EventResult[], at: string) => transaction(async (tx) => {
@@ -61,6 +66,9 @@ export function createPgStore(db: Db): Store {
     ...forwards.methods,
     ...digests.methods,
     ...deliveryLog.methods,
+    ...createWebSessions(db).methods,
+    ...threads.methods,
+    ...polls.methods,
     forgetHook() {
       // Nothing to forget: hooks are read from the database every time.
     },
@@ -71,6 +79,8 @@ export function createPgStore(db: Db): Store {
         await outbox.failPendingOfHook(tx, id, 'hook deleted');
         await digests.deleteOfHook(tx, id);
         await ciRuns.deleteOfHook(tx, id);
+        await threads.deleteOfHook(tx, id);
+        await polls.deleteOfHook(tx, id);
         await forwards.failPending(tx, id, 'hook deleted');
         return gone;
       });
@@ -84,6 +94,15 @@ export function createPgStore(db: Db): Store {
           if (!stored[i].duplicate) last.set(e.hookId, e.receivedAt);
         });
         await hooks.touchDeliveries(tx, last);
+        return stored;
+      });
+    },
+    async recordPollItems(hookId, itemIds, rows, nowMs, forgetBefore) {
+      return transaction(async (tx) => {
+        const stored = rows.length ? await events.insertMany(tx, rows) : [];
+        await polls.markSeen(tx, hookId, itemIds, nowMs, forgetBefore);
+        const last = rows.filter((_, i) => !stored[i].duplicate).at(-1);
+        if (last) await hooks.touchDeliveries(tx, new Map([[hookId, last.receivedAt]]));
         return stored;
       });
     },
@@ -101,6 +120,14 @@ export function createPgStore(db: Db): Store {
         await deliveryLog.prune(tx, before);
         return pruned;
       });
+    },
+    async queueStats() {
+      const r = await db.execute<{ unprocessed: string; oldest: string | null; pending: string }>(sql`select
+        (select count(*) from webhook_events where not processed) as unprocessed,
+        (select received_at from webhook_events where not processed order by id limit 1) as oldest,
+        (select count(*) from outbox where state = 'pending') as pending`);
+      const row = r.rows[0];
+      return { unprocessed: Number(row?.unprocessed ?? 0), oldestUnprocessedAt: row?.oldest ?? null, outboxPending: Number(row?.pending ?? 0) };
     },
     async ping() {
       try {

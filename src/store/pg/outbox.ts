@@ -2,15 +2,16 @@ import { and, asc, count, eq, gte, inArray, isNull, lt, lte, min, ne, or } from 
 import type { CiUpdate, NewOutboxRow, Store } from '../repository.js';
 import type { createCiRuns } from './ci-runs.js';
 import type { Db, Q } from './open-database.js';
+import type { createThreads } from './threads.js';
 import { outbox } from './schema.js';
 
 /**
  * The outbox: one row per Discord message to post, in order per channel; retries send the nonce
  * `hookbot-<id of the pack's head>`.
  */
-export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>) {
-  /** The oldest pending row of each channel (the only one that may be posted next). */
-  const heads = db.select({ id: min(outbox.id) }).from(outbox).where(eq(outbox.state, 'pending')).groupBy(outbox.channelId);
+export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>, threads: ReturnType<typeof createThreads>) {
+  /** The oldest pending row of each channel and of each thread queue (the only one that may be posted next). */
+  const heads = db.select({ id: min(outbox.id) }).from(outbox).where(eq(outbox.state, 'pending')).groupBy(outbox.channelId, outbox.threadKey);
 
   /**
    * Queues messages (inside the caller's transaction). With `ci`, a `live` message becomes the run's live message
@@ -26,10 +27,16 @@ export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>) {
         await q.update(outbox).set({ state: 'superseded' })
           .where(and(eq(outbox.editOf, editOf), eq(outbox.state, 'pending'), eq(outbox.attempts, 0)));
       }
+      const thread = m.thread && m.hookId ? m.thread : null;
       const [row] = await q.insert(outbox).values({
         eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: m.body, line: m.line ?? null, editOf, createdAt: at,
+        threadKey: thread ? `${m.hookId}/${thread.subject}` : null, thread,
       }).returning({ id: outbox.id });
       if (m.ci === 'live' && ci) await ciRuns.setLiveOutbox(q, ci, row.id);
+      if (thread && m.hookId) {
+        if (thread.step === 'starter') await threads.open(q, m.hookId, m.channelId, thread, at);
+        else if (thread.branch !== undefined) await threads.setBranch(q, m.hookId, thread.subject, thread.branch);
+      }
     }
   };
   const failPendingOfHook = async (q: Q, hookId: string, why: string) => {

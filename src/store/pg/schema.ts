@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type {
   AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
-  HookStatus, HookVerify, OutboxState,
+  HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep,
 } from '../../types.js';
+import type { PollKind } from '../../types.js';
 
 /*
  * The PostgreSQL twin of ../sqlite/schema.ts: same tables, same columns, same row types (row-types.ts checks it).
@@ -43,6 +44,10 @@ export const webhooks = pgTable('webhooks', {
   sourceFile: text('source_file'),
   forwardHeaders: json('forward_headers').$type<Record<string, string>>(),
   forwardRetry: json('forward_retry').$type<ForwardRetry>(),
+  threads: boolean('threads').notNull().default(false),
+  ipAllowlist: json('ip_allowlist').$type<string[]>(),
+  rateBurst: integer('rate_burst'),
+  quietHours: json('quiet_hours').$type<QuietHours>(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
 /** The inbox: every accepted delivery, stored before it is acknowledged. */
@@ -81,6 +86,8 @@ export const outbox = pgTable('outbox', {
   lastError: text('last_error'),
   createdAt: text('created_at').notNull(),
   sentAt: text('sent_at'),
+  threadKey: text('thread_key'),
+  thread: json('thread').$type<ThreadStep>(),
 }, (t) => [index('outbox_pending').on(t.state, t.channelId, t.id), index('outbox_pack').on(t.packId)]);
 
 /** Small key/value settings (e.g. the next hook number). */
@@ -154,3 +161,71 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   hookId: text('hook_id'),
   createdAt: text('created_at').notNull(),
 });
+
+/** The thread of each subject (pull request, issue, CI run) of a hook, so it is found again after a restart. */
+export const threads = pgTable('threads', {
+  hookId: text('hook_id').notNull(),
+  subjectKey: text('subject_key').notNull(),
+  channelId: text('channel_id').notNull(),
+  name: text('name').notNull(),
+  url: text('url'),
+  starterMessageId: text('starter_message_id'),
+  threadId: text('thread_id'),
+  archived: boolean('archived').notNull().default(false),
+  forum: boolean('forum').notNull().default(false),
+  fallbackAt: epochMs('fallback_at'),
+  headBranch: text('head_branch'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.hookId, t.subjectKey] }), index('threads_thread').on(t.threadId), index('threads_branch').on(t.hookId, t.headBranch),
+]);
+
+/** One-time login links to the delivery log (`!hook dashboard`): the token's SHA-256, never the token. */
+export const webLoginTokens = pgTable('web_login_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  guildId: text('guild_id').notNull(),
+  userId: text('user_id').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  usedAt: text('used_at'),
+}, (t) => [index('web_login_tokens_expires').on(t.expiresAt)]);
+
+/** Delivery-log sessions (the cookie's SHA-256): any process sharing the database accepts them. */
+export const webSessions = pgTable('web_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  /** null: every server (logged in with ADMIN_TOKEN). */
+  guildId: text('guild_id'),
+  userId: text('user_id'),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+}, (t) => [index('web_sessions_expires').on(t.expiresAt)]);
+
+/** What a poll hook polls and where it stands; `next_poll_at` is also the claim (see ../sqlite/schema.ts). */
+export const pollSources = pgTable('poll_sources', {
+  hookId: text('hook_id').primaryKey(),
+  kind: text('kind').$type<PollKind>().notNull(),
+  url: text('url'),
+  everySeconds: integer('every_seconds').notNull(),
+  itemsPath: text('items_path'),
+  idField: text('id_field'),
+  baselined: boolean('baselined').notNull().default(false),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  freshUntil: epochMs('fresh_until').notNull().default(0),
+  nextPollAt: epochMs('next_poll_at').notNull(),
+  failures: integer('failures').notNull().default(0),
+  failingSince: epochMs('failing_since'),
+  paused: boolean('paused').notNull().default(false),
+  lastPolledAt: epochMs('last_polled_at'),
+  lastOkAt: epochMs('last_ok_at'),
+  lastResult: text('last_result'),
+  itemCount: integer('item_count'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('poll_sources_due').on(t.paused, t.nextPollAt)]);
+
+/** Item ids a poll hook has seen (refreshed while they are in the source): an item is posted once, ever. */
+export const pollSeen = pgTable('poll_seen', {
+  hookId: text('hook_id').notNull(),
+  itemId: text('item_id').notNull(),
+  seenAt: epochMs('seen_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.itemId] }), index('poll_seen_age').on(t.hookId, t.seenAt)]);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { EventResult, Store } from '../repository.js';
 import { createCiRuns } from './ci-runs.js';
 import { createDeliveryLog } from './delivery-log.js';
+import { createWebSessions } from './web-sessions.js';
 import { createDigests } from './digests.js';
 import { createEvents } from './events.js';
 import { createForwards } from './forwards.js';
@@ -9,6 +10,8 @@ import { createHooks, type HookCacheOptions } from './hooks.js';
 import { createMeta } from './meta.js';
 import type { Db } from './open-database.js';
 import { createOutbox } from './outbox.js';
+import { createPolls } from './polls.js';
+import { createThreads } from './threads.js';
 
 export { openDatabase, type Db } from './open-database.js';
 
@@ -21,10 +24,12 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
   const hooks = createHooks(db, meta, opts);
   const events = createEvents(db);
   const ciRuns = createCiRuns(db);
-  const outbox = createOutbox(db, ciRuns);
+  const threads = createThreads(db);
+  const outbox = createOutbox(db, ciRuns, threads);
   const forwards = createForwards(db);
   const digests = createDigests(db, outbox);
   const deliveryLog = createDeliveryLog(db);
+  const polls = createPolls(db);
 
   /** Marks each event processed and stores what it produced; an event already processed is left alone. */
   const completeBatch = (results: EventResult[], at: string) => {
@@ -48,6 +53,9 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
     ...forwards.methods,
     ...digests.methods,
     ...deliveryLog.methods,
+    ...createWebSessions(db).methods,
+    ...threads.methods,
+    ...polls.methods,
     forgetHook(id) {
       hooks.forget(id);
     },
@@ -58,6 +66,8 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
         outbox.failPendingOfHook(id, 'hook deleted');
         digests.deleteOfHook(id);
         ciRuns.deleteOfHook(id);
+        threads.deleteOfHook(id);
+        polls.deleteOfHook(id);
         forwards.failPending(id, 'hook deleted');
         return gone;
       });
@@ -71,6 +81,16 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
       rows.forEach((e, i) => {
         if (!stored[i].duplicate) hooks.cacheDelivery(e.hookId, e.receivedAt);
       });
+      return stored;
+    },
+    async recordPollItems(hookId, itemIds, rows, nowMs, forgetBefore) {
+      const stored = db.transaction(() => {
+        const r = rows.map((e) => events.insert(e));
+        polls.markSeen(hookId, itemIds, nowMs, forgetBefore);
+        rows.forEach((e, i) => { if (!r[i].duplicate) hooks.touchDelivery(e.hookId, e.receivedAt); });
+        return r;
+      });
+      rows.forEach((e, i) => { if (!stored[i].duplicate) hooks.cacheDelivery(e.hookId, e.receivedAt); });
       return stored;
     },
     async completeEvent(eventId, outcome, messages, at) {
@@ -90,6 +110,13 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
     },
     async ping() {
       return db.get<{ ok: number }>(sql`select 1 as ok`)?.ok === 1;
+    },
+    async queueStats() {
+      const r = db.get<{ unprocessed: number; oldest: string | null; pending: number }>(sql`select
+        (select count(*) from webhook_events where processed = 0) as unprocessed,
+        (select received_at from webhook_events where processed = 0 order by id limit 1) as oldest,
+        (select count(*) from outbox where state = 'pending') as pending`);
+      return { unprocessed: r?.unprocessed ?? 0, oldestUnprocessedAt: r?.oldest ?? null, outboxPending: r?.pending ?? 0 };
     },
   };
   return store;
