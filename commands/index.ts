@@ -16,6 +16,9 @@ import { filterCommand } from './filter.js';
 import { explainCommand } from './explain.js';
 import { aggregateCommand } from './aggregate.js';
 import { alertIfCommand } from './alert-if.js';
+import { threadsCommand } from './threads.js';
+import { dashboardCommand } from './dashboard.js';
+import { pollCommand } from './poll.js';
 import { tokenize } from './tokenize.js';
 
 export type { CommandContext, CommandResult } from './context.js';
@@ -33,6 +36,8 @@ const VERBS: Record<string, Verb> = {
   custom: customCommand,
   docker: dockerCommand,
   ci: ciCommand,
+  poll: pollCommand,
+  dashboard: dashboardCommand,
 };
 
 /** Runs one command given its arguments (after the prefix). Shared by `!hook` and `/hook`. */
@@ -41,7 +46,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (!first) return helpCommand([], ctx);
   const verb = first.toLowerCase();
   // `!hook <ref> <action>` first: a service name is also a ref (`!hook github filter …`).
-  const REF_ACTIONS = new Set(['off', 'secret', 'replay', 'filter', 'aggregate', 'alert-if', 'explain']);
+  const REF_ACTIONS = new Set(['off', 'secret', 'replay', 'filter', 'aggregate', 'alert-if', 'explain', 'threads']);
   if (VERBS[verb] && !(rest[0] && REF_ACTIONS.has(rest[0].toLowerCase()) && verb !== 'delete' && verb !== 'test')) return VERBS[verb](rest, ctx);
   // `!hook <ref> <action> …`
   const action = rest[0]?.toLowerCase();
@@ -52,6 +57,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (action === 'explain') return explainCommand(first, ctx);
   if (action === 'aggregate') return aggregateCommand(first, rest.slice(1), ctx);
   if (action === 'alert-if') return alertIfCommand(first, rest.slice(1), ctx);
+  if (action === 'threads') return threadsCommand(first, rest.slice(1), ctx);
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }
 

@@ -1,5 +1,6 @@
 import {
-  ApplicationCommandOptionType, MessageFlags, PermissionFlagsBits, Routes,
+  ApplicationCommandOptionType, LabelBuilder, MessageFlags, ModalBuilder, PermissionFlagsBits, Routes, TextInputBuilder, TextInputStyle,
+  type ModalSubmitInteraction,
   type APIEmbed, type MessageMentionOptions, type MessageMentionTypes, type AutocompleteInteraction, type ChatInputCommandInteraction, type Client, type Interaction, type REST,
 } from 'discord.js';
 import type { Logger } from 'pino';
@@ -50,13 +51,16 @@ export function buildSlashCommands() {
         ],
       },
       { type: S, name: 'secret', description: 'Set a provider-issued secret (Stripe, Slack, Standard Webhooks)', options: [
-        hookOption('hook', 'the hook'), { type: STR, name: 'value', description: 'the secret (only you see this reply)', required: true },
+        hookOption('hook', 'the hook'), { type: STR, name: 'value', description: 'the secret — or leave out and type it in a private form' },
       ] },
       { type: S, name: 'filter', description: 'Show, set (key=value …) or clear a hook\'s filters', options: [
         hookOption('hook', 'the hook'), { type: STR, name: 'terms', description: 'e.g. branch=main status!=failure — or clear; empty shows them' },
       ] },
-      { type: S, name: 'docker', description: 'Container and image events from the Docker socket', options: [
-        { type: STR, name: 'state', description: 'on or off', required: true, choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
+      { type: S, name: 'docker', description: 'Container and image events from the Docker socket; image updates from registries', options: [
+        { type: STR, name: 'state', description: 'on, off, or updates (newer image digests in registries)', required: true, choices: [
+          { name: 'on', value: 'on' }, { name: 'off', value: 'off' }, { name: 'updates', value: 'updates' }, { name: 'updates off', value: 'updates off' },
+        ] },
+        { type: STR, name: 'every', description: 'updates: how often to check (30s … 24h, default 6h)' },
         { type: STR, name: 'containers', description: 'only these containers / compose services (comma-separated)' },
         { type: STR, name: 'events', description: 'build,start,stop,die,oom,health (default all)' },
       ] },
@@ -68,8 +72,19 @@ export function buildSlashCommands() {
         hookOption('hook', 'the hook'), { type: STR, name: 'rule', description: "e.g. pr.status == 'approved' and pr.reviews >= 2 — or clear / remove 1" },
         { type: ApplicationCommandOptionType.Mentionable, name: 'ping', description: 'role or user to mention on this alert only' },
       ] },
+      { type: S, name: 'threads', description: 'A thread per pull request, issue or pipeline run (on, off; empty shows it)', options: [
+        hookOption('hook', 'the hook'),
+        { type: STR, name: 'state', description: 'on or off', choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
+      ] },
+      { type: S, name: 'poll', description: 'Watch an RSS, Atom or JSON feed, or a JSON URL (the same again resumes it)', options: [
+        { type: STR, name: 'url', description: 'the feed or JSON URL', required: true, max_length: 2000 },
+        { type: STR, name: 'every', description: 'how often: 30s … 24h (default 5m)' },
+        { type: STR, name: 'items', description: 'JSON: dot path to the item array, e.g. data.releases' },
+        { type: STR, name: 'id', description: 'JSON: the field that identifies an item (default id, guid or link)' },
+      ] },
       { type: S, name: 'explain', description: 'Why the latest event was kept or dropped', options: [hookOption('hook', 'the hook')] },
       { type: S, name: 'replay', description: 'Re-send the forwards that failed', options: [hookOption('id', 'the hook')] },
+      { type: S, name: 'dashboard', description: 'A one-time link to this server\'s delivery log (only you see it)' },
       {
         type: S, name: 'format', description: 'Your own mustache template, or reset', options: [
           hookOption('hook', 'hook id or service, optionally with -event (e.g. github-push)'),
@@ -103,6 +118,7 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'secret': return [get('hook') ?? '', 'secret', get('value') ?? ''];
     case 'replay': return [get('id') ?? '', 'replay'];
     case 'explain': return [get('hook') ?? '', 'explain'];
+    case 'threads': return [get('hook') ?? '', 'threads', ...(get('state') ? [get('state')!] : [])];
     case 'alert-if': {
       const rule = (get('rule') ?? '').trim();
       const words = /^(clear|remove\s+\d+)$/i.test(rule) ? rule.split(/\s+/) : rule ? [rule] : [];
@@ -110,13 +126,16 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     }
     case 'aggregate': return [get('hook') ?? '', 'aggregate', ...(get('window') ? [get('window')!] : []), ...opt('except', 'except')];
     case 'filter': return [get('hook') ?? '', 'filter', ...(get('terms') ?? '').split(/\s+/).filter(Boolean)];
-    case 'docker': return ['docker', get('state') ?? '', ...opt('containers', 'containers'), ...opt('events', 'events')];
+    case 'docker': return /^updates/.test(get('state') ?? '')
+      ? ['docker', ...(get('state') ?? '').split(' '), ...opt('every', 'every')]
+      : ['docker', get('state') ?? '', ...opt('containers', 'containers'), ...opt('events', 'events')];
+    case 'poll': return ['poll', get('url') ?? '', ...opt('every', 'every'), ...opt('items', 'items'), ...opt('id', 'id')];
     default: return [sub];
   }
 }
 
 /** Sub-commands whose answer may carry a secret: their whole reply is ephemeral. */
-const MAY_HAVE_SECRET = new Set(['github', 'ci', 'custom', 'secret']);
+const MAY_HAVE_SECRET = new Set(['github', 'ci', 'custom', 'secret', 'dashboard']);
 
 async function autocomplete(i: AutocompleteInteraction, store: Store): Promise<void> {
   const typed = String(i.options.getFocused()).toLowerCase();
@@ -137,8 +156,35 @@ function interactionReply(m: DiscordMessage): { content?: string; embeds?: APIEm
   return { content, embeds, ...(mentions ? { allowedMentions: { ...mentions, parse: mentions.parse.filter(isMentionType) } } : {}) };
 }
 
+/** The private form `/hook secret <hook>` opens when no value is given: the secret is typed where only hookbot sees it. */
+const SECRET_FORM = 'hook-secret:';
+
+function secretForm(hookRef: string): ModalBuilder {
+  return new ModalBuilder().setCustomId(`${SECRET_FORM}${hookRef}`.slice(0, 100)).setTitle(`Secret of ${hookRef}`.slice(0, 45))
+    .addLabelComponents(new LabelBuilder().setLabel('The provider-issued secret').setDescription('Only hookbot sees it; it is never shown again.')
+      .setTextInputComponent(new TextInputBuilder().setCustomId('value').setStyle(TextInputStyle.Short).setRequired(true).setMinLength(8).setMaxLength(500)));
+}
+
+/** The form's answer: the same `secret` command, answered privately. */
+async function secretFormSubmitted(i: ModalSubmitInteraction, deps: { makeContext: ContextFactory }): Promise<void> {
+  await i.deferReply({ flags: MessageFlags.Ephemeral });
+  if (!i.inGuild() || !i.channelId) {
+    await i.editReply({ content: NOTICE.noGuild });
+    return;
+  }
+  const canManage = i.memberPermissions?.has(PermissionFlagsBits.ManageWebhooks) ?? false;
+  const ctx = deps.makeContext({ guildId: i.guildId, channelId: i.channelId, userId: i.user.id, canManage });
+  const result = await runCommand([i.customId.slice(SECRET_FORM.length), 'secret', i.fields.getTextInputValue('value').trim()], ctx);
+  await i.editReply(interactionReply(fitToDiscordLimits(result.reply)));
+}
+
 async function command(i: ChatInputCommandInteraction, deps: { makeContext: ContextFactory; log: Logger }): Promise<void> {
   const sub = i.options.getSubcommand();
+  if (sub === 'secret' && !i.options.getString('value')) {
+    // A form is the first answer (no deferral before it): nothing is typed into the channel, not even privately.
+    await i.showModal(secretForm(i.options.getString('hook') ?? ''));
+    return;
+  }
   const secretive = MAY_HAVE_SECRET.has(sub);
   // Acknowledge within Discord's 3 seconds whatever the command does next.
   await i.deferReply(secretive ? { flags: MessageFlags.Ephemeral } : {});
@@ -161,6 +207,10 @@ async function command(i: ChatInputCommandInteraction, deps: { makeContext: Cont
     await i.editReply(interactionReply(result.reply)); // ephemeral: the value never reaches the channel
     return;
   }
+  if (sub === 'dashboard') {
+    await i.editReply(interactionReply(result.secret ?? result.reply)); // ephemeral: the login link is the invoker's alone
+    return;
+  }
   if (secretive && result.secret) {
     // The invoker sees the setup and the secret, privately; the channel sees the setup without it.
     await i.editReply(interactionReply({ ...result.reply, content: [result.reply.content, result.secret.content].filter(Boolean).join('\n\n') }));
@@ -176,6 +226,7 @@ export function attachSlashCommands(client: Client, deps: { makeContext: Context
     try {
       if (i.isAutocomplete() && i.commandName === 'hook') await autocomplete(i, deps.store);
       else if (i.isChatInputCommand() && i.commandName === 'hook') await command(i, deps);
+      else if (i.isModalSubmit() && i.customId.startsWith(SECRET_FORM)) await secretFormSubmitted(i, deps);
     } catch (err) {
       deps.log.error({ err: (err as Error).message }, 'slash command failed');
       if (i.isRepliable() && (i.deferred || i.replied)) {

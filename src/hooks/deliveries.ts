@@ -42,6 +42,11 @@ export interface DeliveryDetail extends Delivery {
 
 export interface DeliveryQuery {
   hook?: string;
+  /** Only the deliveries of these hooks (the web page's per-server view). */
+  hooks?: string[];
+  /** Received at or after `since`, before `until` (ISO). */
+  since?: string;
+  until?: string;
   outcome?: Outcome;
   limit: number;
   cursor?: string;
@@ -121,13 +126,16 @@ export function decodeCursor(s: string): Cursor | null {
 
 type Batch = { items: Delivery[]; ids: number[]; scannedTo: number; done: boolean };
 
+/** The query's hook and time filters, as the store takes them. */
+const pageFilter = (q: DeliveryQuery) => ({ hookId: q.hook, hookIds: q.hooks, since: q.since, until: q.until });
+
 /** Stored deliveries below `before` with the wanted outcome: up to `limit`, looking at SCAN_MAX rows at most. */
 async function scanEvents(store: Store, q: DeliveryQuery, before: number | undefined): Promise<Batch> {
   const out: Batch = { items: [], ids: [], scannedTo: before ?? 0, done: false };
   let pos = before;
   for (let scanned = 0; scanned < SCAN_MAX;) {
     const size = q.outcome ? SCAN_BATCH : q.limit;
-    const rows = await store.listEvents({ hookId: q.hook, beforeId: pos, limit: size });
+    const rows = await store.listEvents({ ...pageFilter(q), beforeId: pos, limit: size });
     const list = await entries(store, rows);
     for (let i = 0; i < rows.length; i++) {
       out.scannedTo = rows[i].id;
@@ -157,7 +165,7 @@ export async function listDeliveries(store: Store, q: DeliveryQuery): Promise<{ 
   const ev = wantEvents ? await scanEvents(store, q, cur.e) : empty;
   let rj = empty;
   if (wantRejected) {
-    const rows = await store.listRejections({ hookId: q.hook, beforeId: cur.r, limit: q.limit });
+    const rows = await store.listRejections({ ...pageFilter(q), beforeId: cur.r, limit: q.limit });
     rj = { items: rows.map(rejectionEntry), ids: rows.map((r) => r.id), scannedTo: rows.at(-1)?.id ?? 0, done: rows.length < q.limit };
   }
   // Merge the two newest-first lists, each kept in its own order, so what a page takes of each is a prefix.

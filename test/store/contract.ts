@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { githubHook } from '../helpers/store.js';
 import { queueContract } from './contract-queues.js';
+import { threadContract } from './contract-threads.js';
+import { pollContract } from './contract-polls.js';
+import { webContract } from './contract-web.js';
 import { C, T0, ciRun, delivery, digestItem, type Ctx, type MakeStore, type TestStore } from './fixtures.js';
 
 export type { MakeStore, TestStore } from './fixtures.js';
@@ -26,6 +29,9 @@ export function storeContract(name: string, make: MakeStore) {
     hookContract(ctx);
     deliveryContract(ctx);
     queueContract(ctx);
+    threadContract(ctx);
+    pollContract(ctx);
+    webContract(ctx);
   });
 }
 
@@ -96,6 +102,20 @@ function hookContract(ctx: Ctx) {
       } finally {
         await other.close();
       }
+    });
+
+    it('creates a hook with the id it is given (file hooks), next to numbered ones; keeps its options', async () => {
+      const { store } = ctx;
+      const named = await githubHook(store, {
+        id: 'api-github', source: 'file', sourceFile: 'hookbot.yaml', ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'], rateBurst: 5,
+        quietHours: { from: '22:00', to: '07:00', tz: 'Europe/Berlin' },
+      });
+      expect(named).toMatchObject({ id: 'api-github', source: 'file', rateBurst: 5, quietHours: { from: '22:00', to: '07:00', tz: 'Europe/Berlin' } });
+      expect(await store.getHook('api-github')).toEqual(named);
+      expect((await store.getHook('hook_001'))).toMatchObject({ ipAllowlist: null, rateBurst: null, quietHours: null });
+      expect((await githubHook(store)).id).toBe('hook_002'); // a named hook takes no number
+      await expect(githubHook(store, { id: 'api-github' })).rejects.toThrow(); // ids are unique
+      expect(await store.updateHook('api-github', { ipAllowlist: null, quietHours: null })).toMatchObject({ ipAllowlist: null, quietHours: null });
     });
 
     it('turns a forward off or failing once (true only for the call that changed it)', async () => {

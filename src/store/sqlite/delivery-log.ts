@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import type { PageQuery, Store } from '../repository.js';
 import type { Db } from './open-database.js';
-import { idempotencyKeys, outbox, rejectedDeliveries, webhookEvents } from './schema.js';
+import { forwards, idempotencyKeys, outbox, rejectedDeliveries, webhookEvents } from './schema.js';
 
 /**
  * The delivery log the HTTP API reads: stored deliveries newest first with the messages they made, the deliveries
@@ -9,7 +9,9 @@ import { idempotencyKeys, outbox, rejectedDeliveries, webhookEvents } from './sc
  */
 export function createDeliveryLog(db: Db) {
   const page = <T extends typeof webhookEvents | typeof rejectedDeliveries>(table: T, q: PageQuery) =>
-    and(q.hookId !== undefined ? eq(table.hookId, q.hookId) : undefined, q.beforeId !== undefined ? lt(table.id, q.beforeId) : undefined);
+    and(q.hookId !== undefined ? eq(table.hookId, q.hookId) : undefined, q.beforeId !== undefined ? lt(table.id, q.beforeId) : undefined,
+      q.hookIds !== undefined ? inArray(table.hookId, q.hookIds) : undefined,
+      q.since !== undefined ? gte(table.receivedAt, q.since) : undefined, q.until !== undefined ? lt(table.receivedAt, q.until) : undefined);
 
   /** Refused deliveries and finished idempotency keys older than `before` (ISO); how many refusals. */
   const prune = (before: string) => {
@@ -19,12 +21,16 @@ export function createDeliveryLog(db: Db) {
 
   const methods: Pick<Store,
     'listEvents' | 'getEvent' | 'eventMessages' | 'recordRejections' | 'listRejections' | 'getRejection'
-    | 'claimIdempotencyKey' | 'completeIdempotencyKey' | 'releaseIdempotencyKey'> = {
+    | 'claimIdempotencyKey' | 'completeIdempotencyKey' | 'releaseIdempotencyKey' | 'eventForwards'> = {
     async listEvents(q) {
       return db.select().from(webhookEvents).where(page(webhookEvents, q)).orderBy(desc(webhookEvents.id)).limit(q.limit).all();
     },
     async getEvent(id) {
       return db.select().from(webhookEvents).where(eq(webhookEvents.id, id)).get();
+    },
+    async eventForwards(eventIds) {
+      if (eventIds.length === 0) return [];
+      return db.select().from(forwards).where(inArray(forwards.eventId, eventIds)).orderBy(asc(forwards.id)).all();
     },
     async eventMessages(eventIds) {
       if (eventIds.length === 0) return [];

@@ -72,8 +72,8 @@ export function createHooks(db: Db, meta: ReturnType<typeof createMeta>, opts: H
   const methods: Pick<Store,
     'createHook' | 'getHook' | 'findHook' | 'listHooks' | 'hooksInChannel' | 'allHooks' | 'updateHook'
     | 'disableForward' | 'markForwardFailing'> = {
-    async createHook(input) {
-      const id = nextHookId();
+    async createHook({ id: given, ...input }) {
+      const id = given ?? nextHookId();
       const row = cacheHook(id, db.insert(webhooks).values({ ...input, id }).returning().all()[0])!;
       wrote(id);
       return row;

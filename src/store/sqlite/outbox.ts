@@ -2,20 +2,21 @@ import { and, asc, count, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from 
 import type { CiUpdate, NewOutboxRow, Store } from '../repository.js';
 import type { createCiRuns } from './ci-runs.js';
 import type { Db } from './open-database.js';
+import type { createThreads } from './threads.js';
 import { outbox } from './schema.js';
 
 /**
  * The outbox: one row per Discord message to post, in order per channel; retries send the nonce
  * `hookbot-<id of the pack's head>`.
  */
-export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>) {
+export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>, threads: ReturnType<typeof createThreads>) {
   const insertOutboxStmt = db.insert(outbox).values({
     eventId: sql.placeholder('eventId'), hookId: sql.placeholder('hookId'), channelId: sql.placeholder('channelId'),
     body: sql`${sql.placeholder('body')}`, line: sql.placeholder('line'), editOf: sql.placeholder('editOf'),
-    createdAt: sql.placeholder('createdAt'),
+    createdAt: sql.placeholder('createdAt'), threadKey: sql.placeholder('threadKey'), thread: sql`${sql.placeholder('thread')}`,
   }).prepare();
   const headsStmt = db.select({ id: sql<number>`min(${outbox.id})` }).from(outbox)
-    .where(eq(outbox.state, 'pending')).groupBy(outbox.channelId).prepare();
+    .where(eq(outbox.state, 'pending')).groupBy(outbox.channelId, outbox.threadKey).prepare();
   const unpackedStmt = db.select().from(outbox)
     .where(and(eq(outbox.channelId, sql.placeholder('channelId')), eq(outbox.state, 'pending'), isNull(outbox.packId),
       gte(outbox.id, sql.placeholder('fromId'))))
@@ -44,8 +45,13 @@ export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>) {
       const r = insertOutboxStmt.run({
         eventId: eventId ?? null, hookId: m.hookId ?? null, channelId: m.channelId, body: JSON.stringify(m.body),
         line: m.line ?? null, editOf, createdAt: at,
+        threadKey: m.thread && m.hookId ? `${m.hookId}/${m.thread.subject}` : null, thread: m.thread && m.hookId ? JSON.stringify(m.thread) : null,
       });
       if (m.ci === 'live' && ci) ciRuns.setLiveOutbox(ci, Number(r.lastInsertRowid));
+      if (m.thread && m.hookId) {
+        if (m.thread.step === 'starter') threads.open(m.hookId, m.channelId, m.thread, at);
+        else if (m.thread.branch !== undefined) threads.setBranch(m.hookId, m.thread.subject, m.thread.branch);
+      }
     }
   };
   const failPendingOfHook = (hookId: string, why: string) => {

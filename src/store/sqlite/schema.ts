@@ -1,8 +1,9 @@
 import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import type {
   AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
-  HookStatus, HookVerify, OutboxState,
+  HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep,
 } from '../../types.js';
+import type { PollKind } from '../../types.js';
 
 /** One hook: a channel's subscription to a source. */
 export const webhooks = sqliteTable('webhooks', {
@@ -42,6 +43,14 @@ export const webhooks = sqliteTable('webhooks', {
   forwardHeaders: text('forward_headers', { mode: 'json' }).$type<Record<string, string>>(),
   /** The forward's retry policy; null = the built-in schedule. */
   forwardRetry: text('forward_retry', { mode: 'json' }).$type<ForwardRetry>(),
+  /** A thread per pull request, issue or pipeline run (src/threads/). */
+  threads: integer('threads', { mode: 'boolean' }).notNull().default(false),
+  /** Senders allowed to deliver (CIDRs); null = anyone. */
+  ipAllowlist: text('ip_allowlist', { mode: 'json' }).$type<string[]>(),
+  /** Rate limit bucket size; null = `rate_limit`. */
+  rateBurst: integer('rate_burst'),
+  /** When events wait for one digest (`{from, to, tz}`); null = never. */
+  quietHours: text('quiet_hours', { mode: 'json' }).$type<QuietHours>(),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
 /** The inbox: every accepted delivery, stored before it is acknowledged. */
@@ -85,6 +94,10 @@ export const outbox = sqliteTable('outbox', {
   lastError: text('last_error'),
   createdAt: text('created_at').notNull(),
   sentAt: text('sent_at'),
+  /** A thread's queue (`<hook id>/<subject>`), beside its channel's own: rows of one queue go out in order. */
+  threadKey: text('thread_key'),
+  /** What the row does for its subject's thread (starter, open, post, channel, edit). */
+  thread: text('thread', { mode: 'json' }).$type<ThreadStep>(),
 }, (t) => [index('outbox_pending').on(t.state, t.channelId, t.id), index('outbox_pack').on(t.packId)]);
 
 /** Small key/value settings (e.g. the next hook number). */
@@ -160,3 +173,81 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
   hookId: text('hook_id'), // null while the creation is in progress
   createdAt: text('created_at').notNull(),
 });
+
+/** The thread of each subject (pull request, issue, CI run) of a hook, so it is found again after a restart. */
+export const threads = sqliteTable('threads', {
+  hookId: text('hook_id').notNull(),
+  subjectKey: text('subject_key').notNull(),
+  channelId: text('channel_id').notNull(),
+  name: text('name').notNull(),
+  url: text('url'),
+  starterMessageId: text('starter_message_id'),
+  threadId: text('thread_id'),
+  archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
+  forum: integer('forum', { mode: 'boolean' }).notNull().default(false),
+  /** Epoch ms when Discord refused to create the thread (missing permissions). */
+  fallbackAt: integer('fallback_at'),
+  headBranch: text('head_branch'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.hookId, t.subjectKey] }), index('threads_thread').on(t.threadId), index('threads_branch').on(t.hookId, t.headBranch),
+]);
+
+/** One-time login links to the delivery log (`!hook dashboard`): the token's SHA-256, never the token. */
+export const webLoginTokens = sqliteTable('web_login_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  /** The server whose hooks the link shows. */
+  guildId: text('guild_id').notNull(),
+  userId: text('user_id').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  /** Set when the link logged someone in: a link works once. */
+  usedAt: text('used_at'),
+}, (t) => [index('web_login_tokens_expires').on(t.expiresAt)]);
+
+/** Delivery-log sessions (the cookie's SHA-256, never the cookie), so any process sharing the database accepts them. */
+export const webSessions = sqliteTable('web_sessions', {
+  idHash: text('id_hash').primaryKey(),
+  /** The server whose hooks the session shows; null: every server (logged in with ADMIN_TOKEN). */
+  guildId: text('guild_id'),
+  userId: text('user_id'),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+}, (t) => [index('web_sessions_expires').on(t.expiresAt)]);
+
+/**
+ * What a poll hook polls (`!hook poll`, `!hook docker updates`) and where it stands: validators of the last answer,
+ * when it is polled next (also the claim: a process takes a due row by moving `next_poll_at` forward with a
+ * compare-and-set), failures, pause and last result.
+ */
+export const pollSources = sqliteTable('poll_sources', {
+  hookId: text('hook_id').primaryKey(),
+  kind: text('kind').$type<PollKind>().notNull(), // feed | images
+  url: text('url'),
+  everySeconds: integer('every_seconds').notNull(),
+  itemsPath: text('items_path'),
+  idField: text('id_field'),
+  /** The first successful poll recorded what was there (and posted nothing). */
+  baselined: integer('baselined', { mode: 'boolean' }).notNull().default(false),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  /** Epoch ms until which the last answer is fresh by its Cache-Control: not fetched again before. */
+  freshUntil: integer('fresh_until').notNull().default(0),
+  nextPollAt: integer('next_poll_at').notNull(),
+  failures: integer('failures').notNull().default(0),
+  failingSince: integer('failing_since'),
+  paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+  lastPolledAt: integer('last_polled_at'),
+  lastOkAt: integer('last_ok_at'),
+  lastResult: text('last_result'),
+  itemCount: integer('item_count'),
+  createdAt: text('created_at').notNull(),
+}, (t) => [index('poll_sources_due').on(t.paused, t.nextPollAt)]);
+
+/** Item ids a poll hook has seen (refreshed while they are in the source): an item is posted once, ever. */
+export const pollSeen = sqliteTable('poll_seen', {
+  hookId: text('hook_id').notNull(),
+  itemId: text('item_id').notNull(),
+  /** Epoch ms the item was last seen in its source. */
+  seenAt: integer('seen_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.hookId, t.itemId] }), index('poll_seen_age').on(t.hookId, t.seenAt)]);
