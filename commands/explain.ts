@@ -27,7 +27,7 @@ export async function explainCommand(ref: string, ctx: CommandContext): Promise<
     const about = run ? `“${event.title}”, part of run ${run.runId} (${run.status})` : `“${event.title}”`;
     const view = run ? ciRunView(run) : undefined;
     if (view) event = ciView(view, null, event.occurredAt);
-    const decision = decide(hook, event);
+    const decision = decide(hook, event, { payload });
     const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
     const preview = view ? formatCiLive(view, { first: false }) : formatEvent(event, template, payload);
     const lines = [

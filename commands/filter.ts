@@ -1,6 +1,6 @@
 import { setSetting } from '../src/hooks/manage.js';
 import { filterSettings } from '../src/hooks/settings.js';
-import { FILTER_KEYS, parseFilterTerm, SPECIAL_KEYS } from '../src/rules/filters.js';
+import { FILTER_KEYS, isPayloadPath, parseFilterTerm, SPECIAL_KEYS } from '../src/rules/filters.js';
 import type { Hook } from '../src/store/store.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { refusal, text } from './context.js';
@@ -41,7 +41,7 @@ export async function filterCommand(ref: string, args: string[], ctx: CommandCon
   for (const term of args) {
     const t = parseFilterTerm(term);
     if ('error' in t) return text(MSG.parse(t.error, u));
-    if (valid && !valid.includes(t.key)) {
+    if (valid && !valid.includes(t.key) && !isPayloadPath(t.key)) {
       return text(MSG.parse(`\`${t.key}\` is not a ${hook.service} field; valid keys: ${valid.join(', ')}`, u));
     }
     if (t.key === 'bots') {
@@ -50,7 +50,8 @@ export async function filterCommand(ref: string, args: string[], ctx: CommandCon
     } else if (SPECIAL_KEYS.has(t.key) && t.op === '=') {
       next[t.key] = t.value;
     } else {
-      next[t.key] = t.op === '!=' ? `!=${t.value}` : t.value;
+      // `~=` (regex) and `*=` (contains) are stored with their operator, as `!=` is.
+      next[t.key] = t.op === '=' ? t.value : `${t.op}${t.value}`;
     }
   }
   const r = await setSetting(ctx, hook, 'filters', next, 'chat');

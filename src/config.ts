@@ -36,6 +36,15 @@ const schema = z.object({
   FORWARD_ALLOW_LINK_LOCAL: withDefault(z.enum(['true', 'false']), DEFAULT_URL_POLICY.allowLinkLocal ? 'true' : 'false'),
   /** Enables the HTTP API (`Authorization: Bearer <ADMIN_TOKEN>`); unset → `/api/v1/*` answers 404. */
   ADMIN_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (e.g. the output of `openssl rand -base64 32`)')),
+  /** Hooks declared as code (YAML); unset → ./hookbot.yaml when that file exists (see src/hooks-file/). */
+  HOOKS_FILE: optional(z.string().trim().min(1)),
+  /**
+   * Which X-Forwarded-For to believe for a sender's address (ip_allowlist, the delivery log): `false` (default: the
+   * connection's address), `true` (any proxy), a number of proxies in front, or their addresses/CIDRs, comma-separated.
+   */
+  TRUST_PROXY: withDefault(z.string().trim().regex(/^(true|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
+    'must be false, true, a number of proxies in front of hookbot, or their addresses (e.g. "loopback, 10.0.0.0/8")')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)), 'false'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -17,6 +17,7 @@ import { createRejectionLog } from './http/rejection-log.js';
 import { createApiRouter } from './api/router.js';
 import { createWebRouter } from './web/router.js';
 import { channelGuild } from './discord/channel-guild.js';
+import { routeChannelCheck } from './discord/route-channel.js';
 import { createIngest } from './ingest.js';
 import { createMetrics } from './metrics.js';
 import { startProcessing } from './processing/processing.js';
@@ -87,6 +88,7 @@ export async function createHookbot(
   // Hooks declared as code, applied before anything is served; an invalid file stops the start (src/hooks-file/).
   const hooksFile = await startHooksFile(config.HOOKS_FILE, {
     store, clock, newSecret, forwardPolicy, env: overrides.env ?? (() => undefined), channelGuild: (id) => channelGuild(rest, id), log,
+    routeChannel: routeChannelCheck(rest, { lenient: true }),
   }).catch(async (err: unknown) => { await closeDb(); throw err; });
   const gateway = createGatewaySession({
     log, connect: (adopt) => connectDiscord({ apiUrl: config.DISCORD_API_URL, token: config.DISCORD_TOKEN, log, setup: (c) => { adopt(c); setup(c); } }),
@@ -135,7 +137,7 @@ export async function createHookbot(
   let hookUrlBase = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`; // the resolved public URL, once known
   const api = createApiRouter({
     adminToken: config.ADMIN_TOKEN, store, clock, log, newSecret, forwardPolicy, kick: () => pipeline.kick(),
-    publicUrl: () => hookUrlBase, channelGuild: (id) => channelGuild(rest, id),
+    publicUrl: () => hookUrlBase, channelGuild: (id) => channelGuild(rest, id), routeChannel: routeChannelCheck(rest),
   });
   // The delivery log (/ui): login links come from `!hook dashboard`; ADMIN_TOKEN on its login form shows every server.
   const web = createWebRouter({ store, clock, log, adminToken: config.ADMIN_TOKEN, publicUrl: () => hookUrlBase, kick: () => pipeline.kick() });
@@ -162,7 +164,7 @@ export async function createHookbot(
 
   const makeContext = (base: Pick<CommandContext, 'guildId' | 'channelId' | 'userId' | 'canManage'>): CommandContext => ({
     ...base, prefix, publicUrl: () => pub.url, store, clock, kick: () => pipeline.kick(),
-    newSecret, dockerStatus: () => docker.status(), forwardPolicy, poll: poller,
+    newSecret, dockerStatus: () => docker.status(), forwardPolicy, poll: poller, routeChannel: routeChannelCheck(rest),
   });
   const setup = (c: Client) => {
     attachChatCommands(c, { prefix, makeContext, notifier, log });

@@ -2,10 +2,16 @@ import 'dotenv/config';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
 import { createHookbot } from './create-hookbot.js';
+import { checkHooksFile } from './hooks-file/check.js';
+import { HooksFileError } from './hooks-file/loader.js';
 import { isTokenError } from './lib/errors.js';
 
 /** The only place that reads process.env and creates real clients. */
 async function main(): Promise<void> {
+  // `npm run hooks:check -- hookbot.yaml`: validate a hooks file and print its plan, then exit.
+  if (process.argv[2] === 'hooks:check') {
+    process.exit(await checkHooksFile(process.argv.slice(3), process.env, { log: console.log, error: console.error }));
+  }
   const result = loadConfig(process.env);
   if (!result.ok) {
     for (const line of result.errors) console.error(`hookbot: config error: ${line}`);
@@ -32,10 +38,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   try {
-    bot = await createHookbot(config, log);
+    bot = await createHookbot(config, log, { env: (name) => process.env[name] });
   } catch (err) {
     const e = err as Error & { code?: string | number };
-    if (isTokenError(e)) {
+    if (e instanceof HooksFileError) {
+      // One line per problem, `file:line: what is wrong`.
+      for (const line of e.problems) console.error(line);
+      log.fatal({ problems: e.problems }, 'the hooks file is invalid: fix it (npm run hooks:check) and start again');
+    } else if (isTokenError(e)) {
       log.fatal('Discord rejected DISCORD_TOKEN (401): copy the token again from the developer portal → Bot → Reset Token');
     } else if (e.code === 'EADDRINUSE') {
       log.fatal(`port ${config.PORT} is already in use: set PORT to a free port (0 picks one)`);

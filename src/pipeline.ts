@@ -6,10 +6,11 @@ import { DEFAULT_URL_POLICY, type UrlPolicy } from './forward/url-policy.js';
 import type { Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { debounce } from './pipeline/debounce.js';
-import { createDigests } from './pipeline/digests.js';
+import { createDigests, digestWindow, type DigestWindow } from './pipeline/digests.js';
 import { processEvent } from './pipeline/process-event.js';
 import type { Clock, Notifier } from './ports.js';
 import { singleFlight } from './lib/single-flight.js';
+import { newThreadBatch } from './threads/route.js';
 import type { EventResult, Hook, StoredEvent, Store } from './store/store.js';
 import type { DiscordMessage } from './types.js';
 
@@ -65,8 +66,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function processBatch(batch: StoredEvent[]): Promise<void> {
     const hooks = new Map<string, Hook | undefined>();
     const targets = new Map<string, Hook[]>();
-    const windows = new Map<string, number>();
+    const windows = new Map<string, DigestWindow | undefined>();
     const ciBatch = newCiBatchState();
+    const threads = newThreadBatch();
     const results: EventResult[] = [];
     for (const ev of batch) {
       if (!hooks.has(ev.hookId)) hooks.set(ev.hookId, await store.getHook(ev.hookId));
@@ -74,11 +76,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (hook && !targets.has(hook.channelId)) {
         targets.set(hook.channelId, (await store.hooksInChannel(hook.channelId)).filter((h) => h.url));
       }
-      if (hook && hook.aggregateSeconds > 0 && !windows.has(hook.id)) {
-        windows.set(hook.id, (await store.openDigestWindow(hook.id, clock.now())) ?? clock.now() + hook.aggregateSeconds * 1000);
-      }
+      if (hook && !windows.has(hook.id)) windows.set(hook.id, await digestWindow(store, hook, clock.now()));
+      const window = hook && windows.get(hook.id);
       results.push(await processEvent({ store, log }, ev, {
-        hook, targets: (hook && targets.get(hook.channelId)) ?? [], windowEnd: hook && windows.get(hook.id), ciBatch,
+        hook, targets: (hook && targets.get(hook.channelId)) ?? [], windowEnd: window?.end, quietSeconds: window?.quietSeconds, ciBatch, threads,
       }));
     }
     await store.completeEvents(results, new Date(clock.now()).toISOString());

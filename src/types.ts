@@ -3,7 +3,7 @@
  * (filters, templates, formatters, the outbox). Every source — GitHub, CI, Docker,
  * custom JSON — produces one of these.
  */
-export type EventSource = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'docker' | 'custom';
+export type EventSource = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'docker' | 'custom' | 'poll';
 
 /** A CI platform a `ci` hook understands. */
 export type CiPlatform = 'gitlab' | 'github' | 'circleci' | 'jenkins';
@@ -129,6 +129,30 @@ export type DockerNormalizedEvent = BaseEvent<
   Record<string, FieldValue>
 >;
 
+/** A new item of a polled feed or JSON document (`!hook poll`); the stored item is under `{{item.…}}` in templates. */
+export type PollItemEvent = BaseEvent<'poll.item', {
+  title: string;
+  link: string | null;
+  summary: string | null;
+  author: string | null;
+  published: string | null;
+  feed: string | null;
+  feed_url: string;
+  item_id: string;
+}>;
+
+/** A running container's image tag points at a newer digest in its registry (`!hook docker updates`). */
+export type ImageUpdateEvent = BaseEvent<'docker.image_update', {
+  image: string;
+  registry: string;
+  repository: string;
+  tag: string;
+  running_digest: string;
+  new_digest: string;
+  containers: string;
+  container_count: number;
+}>;
+
 /** One job of a pipeline (a GitLab job, a GitHub Actions job, a CircleCI job, a Jenkins stage). */
 export interface CiJob {
   id: string;
@@ -253,7 +277,9 @@ export type NormalizedEvent =
   | GithubGenericEvent
   | CustomEvent
   | DockerNormalizedEvent
-  | CiEvent;
+  | CiEvent
+  | PollItemEvent
+  | ImageUpdateEvent;
 
 /** A Discord embed as the API takes it (only the parts hookbot uses). */
 export interface DiscordEmbed {
@@ -274,12 +300,39 @@ export interface DiscordMessage {
   allowed_mentions?: { parse: string[]; roles?: string[]; users?: string[] };
   /** Message flags; 4096 = SUPPRESS_NOTIFICATIONS (a quiet message). */
   flags?: number;
+  /** Buttons (an action row of them): the Follow / Mute buttons of a thread's starter message. */
+  components?: DiscordActionRow[];
+}
+
+/** A row of buttons (https://discord.com/developers/docs/interactions/message-components). */
+export interface DiscordActionRow { type: 1; components: { type: 2; style: 1 | 2 | 3 | 4; label: string; custom_id: string; emoji?: { name: string } }[] }
+
+/**
+ * Where an outbox row goes when its hook opens a thread per pull request, issue or CI run (src/threads/):
+ * `starter` posts the subject's first message in the channel (a forum: creates the post), `open` creates the thread
+ * on it, `post` posts into the thread, `channel` posts a lifecycle message in the channel (a forum: into the post,
+ * and sets its tag), `edit` edits the starter (a CI run's live message).
+ */
+export interface ThreadStep {
+  /** The subject, unique per hook: `acme/api#45` (a pull request or an issue), `run:<CI run key>`. */
+  subject: string;
+  step: 'starter' | 'open' | 'post' | 'channel' | 'edit';
+  /** On `starter` rows: the thread's name (`#45 Add OAuth support`) and the subject's page (for a starter posted again). */
+  name?: string;
+  url?: string;
+  /** The forum tag of the subject's state after this row. */
+  tag?: 'open' | 'merged' | 'closed';
+  /** A pull request's head branch (`owner/repo:branch`): pushes to it go into the thread; null once it is closed. */
+  branch?: string | null;
 }
 
 // ---- stored values
 
+/** What a poll hook polls: a feed or JSON URL (`!hook poll`), or the registries of running containers' images (`!hook docker updates`). */
+export type PollKind = 'feed' | 'images';
+
 /** What a hook listens to. */
-export type HookService = 'github' | 'docker' | 'ci' | 'custom';
+export type HookService = 'github' | 'docker' | 'ci' | 'custom' | 'poll';
 
 /** How a hook's deliveries are verified (signature schemes, a token, or none). */
 export type VerifyScheme = 'github' | 'gitlab' | 'stripe' | 'slack' | 'circleci' | 'standard' | 'hmac' | 'token' | 'none';
@@ -312,6 +365,17 @@ export interface ForwardRetry {
   backoffMultiplier: number;
   maxDelayMs: number;
 }
+
+/** Quiet hours: local `HH:MM` in an IANA zone; events in between wait for one digest at `to` (may span midnight). */
+export interface QuietHours { from: string; to: string; tz: string }
+
+/**
+ * A hook's route (src/rules/routes.ts): events whose fields match `match` (stored filter terms, as `filters`) go to
+ * `channelId`, with `template` when given; the first matching route takes an event unless it says `continue`.
+ */
+export interface HookRoute { match: Record<string, string>; channelId: string; template?: string; continue?: boolean }
+/** Where events no route matches go: the hook's own channel, or nowhere. */
+export type UnroutedPolicy = 'channel' | 'drop';
 
 /** An alert-if rule: an expression and who to mention when it becomes true. */
 export interface AlertRule {

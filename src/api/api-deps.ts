@@ -3,6 +3,7 @@ import type { ChannelGuild } from '../discord/channel-guild.js';
 import type { UrlPolicy } from '../forward/url-policy.js';
 import type { Clock } from '../ports.js';
 import type { Store } from '../store/store.js';
+import type { RouteChannelCheck } from '../hooks/route-settings.js';
 
 /** What the HTTP API needs, given by the composition root. */
 export interface ApiDeps {
@@ -20,4 +21,6 @@ export interface ApiDeps {
   publicUrl: () => string;
   /** The server a channel is in, from Discord. */
   channelGuild: (channelId: string) => Promise<ChannelGuild>;
+  /** Whether the bot may post a route's channel (src/discord/route-channel.ts). */
+  routeChannel?: RouteChannelCheck;
 }

@@ -1,5 +1,6 @@
 import { windowLabel } from '../../formatters/digest.js';
 import { filterSettings } from '../hooks/settings.js';
+import { routeView } from '../hooks/route-settings.js';
 import type { Hook } from '../store/store.js';
 import type { HookView } from './schemas.js';
 
@@ -19,7 +20,10 @@ export function hookView(h: Hook, publicUrl: string): HookView {
       url: h.url, events: h.forwardEvents ?? ['*'], headers: h.forwardHeaders ?? {}, state: h.forwardState ?? 'ok',
       retry: r ? { max_attempts: r.maxAttempts, initial_delay: duration(r.initialDelayMs), backoff_multiplier: r.backoffMultiplier, max_delay: duration(r.maxDelayMs) } : null,
     } : null,
-    rate_limit: h.service === 'custom' && h.rateLimit > 0 ? { per_minute: h.rateLimit } : null,
+    rate_limit: h.service === 'custom' && h.rateLimit > 0 ? { per_minute: h.rateLimit, ...(h.rateBurst ? { burst: h.rateBurst } : {}) } : null,
+    ip_allowlist: h.ipAllowlist ?? null,
+    quiet_hours: h.quietHours ?? null,
+    routes: routeView(h.routes ?? []), unrouted: h.unrouted ?? 'channel',
     enabled: h.enabled,
     status: !h.enabled ? 'off' : h.status === 'failing' ? 'failing' : 'on',
     status_reason: h.statusReason,

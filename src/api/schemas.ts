@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { OUTCOMES } from '../hooks/deliveries.js';
 import {
-  alertIfSchema, eventsSchema, rateLimitSchema, retrySchema, SERVICES, snowflakeSchema, templatesSchema,
+  alertIfSchema, eventsSchema, filtersSchema, rateLimitSchema, retrySchema, routesSchema, SERVICES, snowflakeSchema, templatesSchema,
+  unroutedSchema,
 } from '../hooks/schema.js';
 import { SCHEMES } from '../http/verify.js';
 
@@ -44,7 +45,7 @@ export const hookSchema = z.object({
   channel_id: z.string(),
   url: z.string().nullable().describe('Where senders POST (null for Docker hooks, which watch the socket).'),
   events: eventsSchema,
-  filters: z.record(z.string(), z.string()),
+  filters: filtersSchema,
   templates: templatesSchema,
   aggregate: z.object({ window: z.string(), except: z.enum(['failed', 'none']) }).nullable(),
   alert_if: alertIfSchema,
@@ -57,6 +58,11 @@ export const hookSchema = z.object({
     state: z.enum(['ok', 'failing', 'disabled']).describe('disabled after the receiver answered 410 Gone.'),
   }).nullable(),
   rate_limit: rateLimitSchema.nullable(),
+  ip_allowlist: z.array(z.string()).nullable().describe('Senders allowed to deliver (CIDRs); null: anyone.'),
+  quiet_hours: z.object({ from: z.string(), to: z.string(), tz: z.string() }).nullable()
+    .describe('Events in this window (local time in tz) wait and are posted as one digest when it ends; null: off.'),
+  routes: routesSchema,
+  unrouted: unroutedSchema,
   enabled: z.boolean(),
   status: z.enum(['on', 'off', 'failing']).describe('failing: its channel cannot be posted to (status_reason says why).'),
   status_reason: z.string().nullable(),

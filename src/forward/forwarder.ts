@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../ports.js';
 import type { ForwardRow, Store } from '../store/store.js';
-import type { DiscordMessage } from '../types.js';
+import type { DiscordMessage, ForwardRetry } from '../types.js';
 import { DEFAULT_PREFIX, NOTICE } from '../../formatters/notices.js';
 import { checkForwardUrl, type UrlPolicy } from './url-policy.js';
 import { singleFlight } from '../lib/single-flight.js';
@@ -15,12 +15,30 @@ export const FORWARD_SCHEDULE_MS = [0, 5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600
 /** No answer within this is a failure (the contract's 10 s). */
 export const FORWARD_TIMEOUT_MS = 10_000;
 
+/**
+ * How long to wait after `attempts` failed tries before the next, or undefined when none is left. A hook's retry
+ * policy (`forward.retry`) gives exponential backoff as stated — `initial_delay × backoff_multiplier^(n-1)`, at most
+ * `max_delay`, `max_attempts` tries in all; without one, the built-in schedule with ±10 % jitter.
+ */
+export function retryDelayMs(policy: ForwardRetry | null, attempts: number, random: () => number): number | undefined {
+  if (policy) {
+    if (attempts >= policy.maxAttempts) return undefined;
+    return Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.backoffMultiplier ** (attempts - 1));
+  }
+  if (attempts >= FORWARD_SCHEDULE_MS.length) return undefined;
+  const base = FORWARD_SCHEDULE_MS[attempts];
+  return Math.round(base + base * 0.2 * (random() - 0.5));
+}
+
 export interface ForwardAttempt { ok: boolean; status?: number; error?: string; ms: number }
 
-/** One signed POST: Standard Webhooks headers, the same `webhook-id` on every try, a fresh timestamp. */
+/**
+ * One signed POST: Standard Webhooks headers, the same `webhook-id` on every try, a fresh timestamp. `headers` are the
+ * hook's own (`forward.headers`); they cannot replace hookbot's (checked when the hook is saved, and here).
+ */
 export async function sendForward(
   row: Pick<ForwardRow, 'url' | 'body' | 'messageId'>, secret: string, nowMs: number,
-  opts: { policy: UrlPolicy; timeoutMs?: number },
+  opts: { policy: UrlPolicy; timeoutMs?: number; headers?: Record<string, string> | null },
 ): Promise<ForwardAttempt> {
   const t0 = performance.now();
   const blocked = await checkForwardUrl(row.url, opts.policy);
@@ -33,6 +51,7 @@ export async function sendForward(
       redirect: 'manual', // a 3xx is a failure: the receiver must answer itself
       signal: AbortSignal.timeout(opts.timeoutMs ?? FORWARD_TIMEOUT_MS),
       headers: {
+        ...opts.headers,
         'content-type': 'application/json',
         'user-agent': 'hookbot',
         'webhook-id': row.messageId,
@@ -73,7 +92,7 @@ export function createForwarder(deps: {
       await store.markForward(row.id, { state: 'failed', lastError: 'forward removed or disabled' });
       return;
     }
-    const result = await sendForward(row, hook.forwardSecret, clock.now(), { policy: deps.policy, timeoutMs: deps.timeoutMs });
+    const result = await sendForward(row, hook.forwardSecret, clock.now(), { policy: deps.policy, timeoutMs: deps.timeoutMs, headers: hook.forwardHeaders });
     const attempts = row.attempts + 1;
     if (result.ok) {
       await store.markForward(row.id, { state: 'sent', attempts, lastStatus: result.status, lastError: null, sentAt: new Date(clock.now()).toISOString() });
@@ -90,13 +109,10 @@ export function createForwarder(deps: {
       await deps.notice(hook.channelId, NOTICE.forwardGone(prefix, { hookId: hook.id, url: hook.url }), hook.id);
       return;
     }
-    if (attempts < FORWARD_SCHEDULE_MS.length) {
-      const base = FORWARD_SCHEDULE_MS[attempts];
-      const jitter = base * 0.2 * (random() - 0.5); // ±10 %
-      log.info({ hookId: hook.id, forwardId: row.id, attempts, status: result.status, err: result.error }, 'forward failed, will retry');
-      await store.markForward(row.id, {
-        attempts, lastStatus: result.status ?? null, lastError: why, nextAttemptAt: clock.now() + Math.round(base + jitter),
-      });
+    const delay = retryDelayMs(hook.forwardRetry, attempts, random);
+    if (delay !== undefined) {
+      log.info({ hookId: hook.id, forwardId: row.id, attempts, status: result.status, err: result.error, retryInMs: delay }, 'forward failed, will retry');
+      await store.markForward(row.id, { attempts, lastStatus: result.status ?? null, lastError: why, nextAttemptAt: clock.now() + delay });
       return;
     }
     await store.markForward(row.id, { state: 'failed', attempts, lastStatus: result.status ?? null, lastError: why });

@@ -8,6 +8,9 @@ import type { Hook, NewHook, Store } from '../store/store.js';
 import type { HookService, HookSource, HookVerify } from '../types.js';
 import { hookCreateSchema, hookPatchSchema, type HookCreate, type HookPatch } from './schema.js';
 import { checkSecret, PROVIDER_ISSUED, storedSettings, type Issue } from './settings.js';
+import { storedPoll } from './poll-settings.js';
+import { pollUrlRefusal } from '../poll/url-check.js';
+import { routeSettings, type RouteChannelCheck } from './route-settings.js';
 
 /**
  * The one way hooks are created and changed: chat and slash commands, the HTTP API and the hooks file all call these.
@@ -23,6 +26,8 @@ export interface ManageDeps {
   newSecret: () => string;
   /** Which forward URLs are allowed (SSRF guard); DEFAULT_URL_POLICY when not given. */
   forwardPolicy?: UrlPolicy;
+  /** Whether the bot may post a route's channel (asks Discord); routes are not checked without it. */
+  routeChannel?: RouteChannelCheck;
 }
 
 /** Who creates a hook: the door it came through, the server it belongs to, and who owns it (told when it fails). */
@@ -30,6 +35,8 @@ export interface Origin {
   source: HookSource;
   /** The file that declares it (`source: 'file'`). */
   sourceFile?: string;
+  /** Its id, when the door names it (the hooks file: the hook's `name`); else the next `hook_NNN`. */
+  id?: string;
   guildId: string;
   userId: string;
 }
@@ -63,10 +70,10 @@ export function describeIssues(issues: Issue[]): string {
   return issues.map((i) => (i.path.length ? `${issuePath(i.path)}: ${i.message}` : i.message)).join('; ');
 }
 
-const invalid = (issues: Issue[]): Managed<never> => ({ ok: false, problem: { kind: 'invalid', message: describeIssues(issues), issues } });
+export const invalid = (issues: Issue[]): Managed<never> => ({ ok: false, problem: { kind: 'invalid', message: describeIssues(issues), issues } });
 
 /** Zod's issues, with unknown keys named and the valid ones listed. */
-function zodIssues(error: z.ZodError, validKeys: string[]): Issue[] {
+export function zodIssues(error: z.ZodError, validKeys: string[]): Issue[] {
   return error.issues.map((i) => {
     if (i.code === 'unrecognized_keys') {
       return { path: [...i.path] as Issue['path'], message: `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}${i.path.length ? '' : `; valid keys: ${validKeys.join(', ')}`}` };
@@ -75,7 +82,7 @@ function zodIssues(error: z.ZodError, validKeys: string[]): Issue[] {
   });
 }
 
-const CREATE_KEYS = Object.keys(hookCreateSchema.shape);
+export const CREATE_KEYS = Object.keys(hookCreateSchema.shape);
 const PATCH_KEYS = Object.keys(hookPatchSchema.shape);
 
 /** The refusal for a file hook: changes go through its file. */
@@ -92,24 +99,39 @@ const lockedFor = (hook: Hook, door: HookSource) => hook.source === 'file' && do
 
 /** The secret a hook of this scheme starts with: generated, or empty until the provider's is set. */
 function initialSecret(deps: ManageDeps, service: HookService, scheme: HookVerify): string {
-  if (service === 'docker' || scheme === 'none' || PROVIDER_ISSUED.has(scheme)) return '';
+  if (service === 'docker' || service === 'poll' || scheme === 'none' || PROVIDER_ISSUED.has(scheme)) return '';
   return scheme === 'standard' ? newStandardSecret() : deps.newSecret();
 }
 
 /** What a service's hooks get when a setting is left out. */
-function serviceDefaults(service: HookService): Pick<NewHook, 'events' | 'verify' | 'rateLimit'> {
+export function serviceDefaults(service: HookService): Pick<NewHook, 'events' | 'verify' | 'rateLimit'> {
   switch (service) {
     case 'github': return { events: DEFAULT_GITHUB_EVENTS, verify: 'github', rateLimit: 60 };
     case 'ci': return { events: [ALL_EVENTS], verify: 'ci', rateLimit: 60 };
     case 'docker': return { events: [...DOCKER_CATEGORIES], verify: 'none', rateLimit: 0 };
     case 'custom': return { events: [ALL_EVENTS], verify: 'hmac', rateLimit: 60 };
+    case 'poll': return { events: [ALL_EVENTS], verify: 'none', rateLimit: 0 };
   }
 }
 
-async function forwardUrlIssue(deps: ManageDeps, url: string | null | undefined, issues: Issue[]): Promise<void> {
+export async function forwardUrlIssue(deps: ManageDeps, url: string | null | undefined, issues: Issue[]): Promise<void> {
   if (!url) return;
   const problem = await checkForwardUrl(url, deps.forwardPolicy ?? DEFAULT_URL_POLICY);
   if (problem) issues.push({ path: ['forward', 'url'], message: `that forward URL is refused: ${problem.replace(/`/g, '"')}` });
+}
+
+/** The poll source a create or change states (checked; its URL against the URL policy too), or undefined. */
+async function pollSource(deps: ManageDeps, service: HookService, s: HookPatch, issues: Issue[], creating: boolean) {
+  if (s.poll === undefined) {
+    if (creating && service === 'poll') issues.push({ path: ['poll'], message: 'is required for a poll hook: {"url": "https://…/feed.xml"} or {"docker_updates": true}' });
+    return undefined;
+  }
+  const config = storedPoll(service, s.poll, issues);
+  if (config?.url && !issues.length) {
+    const refused = await pollUrlRefusal(config.url, deps.forwardPolicy ?? DEFAULT_URL_POLICY);
+    if (refused) issues.push({ path: ['poll', 'url'], message: `that URL is refused: ${refused}` });
+  }
+  return config;
 }
 
 /** Creates a hook from its settings (validated here); its secret is generated unless given. */
@@ -119,20 +141,24 @@ export async function createHook(deps: ManageDeps, input: HookCreate | unknown, 
   const s = parsed.data;
   const issues: Issue[] = [];
   const settings = storedSettings(s.service, s, issues);
+  Object.assign(settings, await routeSettings(deps, s.service, s, undefined, issues));
   const defaults = serviceDefaults(s.service);
   const verify = settings.verify ?? defaults.verify!;
   if (s.secret !== undefined) checkSecret(s.service, verify, s.secret, issues);
   if (!issues.length) await forwardUrlIssue(deps, settings.url, issues); // DNS: only for settings valid otherwise
+  const poll = await pollSource(deps, s.service, s, issues, true);
   if (issues.length) return invalid(issues);
   const secret = s.secret ?? initialSecret(deps, s.service, verify);
-  const forwardSecret = settings.url ? newStandardSecret() : null;
+  const forwardSecret = settings.url ? settings.forwardSecret ?? newStandardSecret() : null;
   const hook = await deps.store.createHook({
     guildId: s.guild_id ?? origin.guildId, channelId: s.channel_id, userId: origin.userId, service: s.service,
     secret, filters: {}, templates: {}, enabled: true, createdAt: new Date(deps.clock.now()).toISOString(),
     source: origin.source, sourceFile: origin.sourceFile ?? null,
     ...defaults, ...settings, verify,
     ...(forwardSecret ? { forwardSecret, forwardState: 'ok' as const } : {}),
+    ...(origin.id ? { id: origin.id } : {}),
   });
+  if (poll) await deps.store.setPollSource(hook.id, poll, deps.clock.now(), hook.createdAt);
   return { ok: true, value: { hook, secret, forwardSecret } };
 }
 
@@ -157,6 +183,7 @@ export async function updateHook(deps: ManageDeps, ref: Hook | string, patch: Ho
   const s = parsed.data;
   const issues: Issue[] = [];
   const settings = storedSettings(before.service, s, issues);
+  Object.assign(settings, await routeSettings(deps, before.service, s, before, issues));
   const scheme = settings.verify ?? before.verify;
   const extra: Partial<NewHook> = {};
   let secret: string | undefined;
@@ -170,12 +197,17 @@ export async function updateHook(deps: ManageDeps, ref: Hook | string, patch: Ho
   let forwardSecret: string | undefined;
   if (settings.url) {
     if (settings.url !== before.url && !issues.length) await forwardUrlIssue(deps, settings.url, issues);
-    if (!before.forwardSecret) extra.forwardSecret = forwardSecret = newStandardSecret();
+    if (!before.forwardSecret && !settings.forwardSecret) extra.forwardSecret = forwardSecret = newStandardSecret();
     extra.forwardState = settings.url !== before.url || !before.forwardState ? 'ok' : before.forwardState;
   }
+  const poll = await pollSource(deps, before.service, s, issues, false);
   if (issues.length) return invalid(issues);
-  const hook = await deps.store.updateHook(before.id, { ...settings, ...extra });
+  const changes = { ...settings, ...extra };
+  // A change of the poll source alone changes no column of the hook.
+  const hook = Object.keys(changes).length ? await deps.store.updateHook(before.id, changes) : await deps.store.getHook(before.id);
   if (!hook) return { ok: false, problem: { kind: 'not_found', message: `there is no hook ${before.id}` } };
+  // A poll source given again resumes it (failures forgotten, pause ended) and polls it soon.
+  if (poll) await deps.store.setPollSource(hook.id, poll, deps.clock.now(), new Date(deps.clock.now()).toISOString());
   if (before.url && settings.url === null) await deps.store.failPendingForwards(before.id, 'forward removed');
   return { ok: true, value: { hook, before, ...(secret ? { secret } : {}), ...(forwardSecret ? { forwardSecret } : {}) } };
 }

@@ -3,9 +3,10 @@ import { DOCKER_CATEGORIES } from '../../parsers/docker-events.js';
 import { ALL_EVENTS, GITHUB_EVENTS, githubEventByAlias } from '../../parsers/github-events.js';
 import { alertContext, parsePing } from '../alerts/alerts.js';
 import { checkRule } from '../alerts/expression.js';
-import { FILTER_KEYS, SPECIAL_KEYS } from '../rules/filters.js';
+import { FILTER_KEYS, isPayloadPath, regexProblem, SPECIAL_KEYS, splitStored } from '../rules/filters.js';
 import type { NewHook } from '../store/store.js';
 import type { ForwardRetry, HookService, HookVerify } from '../types.js';
+import { storedOptions } from './options.js';
 import { DURATION, type AggregateSetting, type FilterSettings, type ForwardSetting, type HookPatch } from './schema.js';
 
 /** One problem with a setting: where (`filters.branch`, `alert_if.0.expr`) and what to do about it. */
@@ -48,7 +49,7 @@ function canonicalEvents(service: HookService, events: string[], path: (string |
     if (!all) issues.push({ path, message: 'a CI hook takes every event: leave events out and narrow it with filters, e.g. {"status": "failed"}' });
     return [ALL_EVENTS];
   }
-  if (service === 'custom') return all ? [ALL_EVENTS] : [...new Set(names)];
+  if (service === 'custom' || service === 'poll') return all ? [ALL_EVENTS] : [...new Set(names)];
   if (service === 'docker') {
     if (all) return [...DOCKER_CATEGORIES];
     const unknown = names.filter((n) => !(DOCKER_CATEGORIES as readonly string[]).includes(n.toLowerCase()));
@@ -67,16 +68,37 @@ function canonicalEvents(service: HookService, events: string[], path: (string |
   return out;
 }
 
-/** Filters in their stored form (`{branch: "=main", status: "!=failure", repo: "acme/api"}`). */
-function storedFilters(service: HookService, filters: FilterSettings, issues: Issue[]): Record<string, string> {
+/** A content filter's stored term (`~=<regex>`, `*=<text>`), its pattern checked; undefined when not one. */
+function contentTerm(value: FilterSettings[string], path: (string | number)[], issues: Issue[]): string | undefined {
+  const term = typeof value === 'string' ? value : Array.isArray(value) ? undefined : 'regex' in value ? `~=${value.regex}` : `*=${value.contains}`;
+  if (term === undefined) return undefined;
+  const { op, value: text } = splitStored(term);
+  if (op !== '~=' && op !== '*=') return undefined;
+  const problem = op === '~=' ? regexProblem(text) : null;
+  if (problem) issues.push({ path: typeof value === 'string' ? path : [...path, 'regex'], message: problem });
+  return term;
+}
+
+/** Filters in their stored form (`{branch: "=main", status: "!=failure", repo: "acme/api", "payload.title": "~=^fix"}`). */
+export function storedFilters(service: HookService, filters: FilterSettings, issues: Issue[]): Record<string, string> {
   const valid = FILTER_KEYS[service];
   const out: Record<string, string> = {};
   for (const [rawKey, value] of Object.entries(filters)) {
-    // Fields of known services are lower case; custom JSON keeps the case of its payload's keys.
-    const key = valid ? rawKey.toLowerCase() : rawKey;
+    // Fields of known services are lower case; custom JSON (and payload paths) keep the case of the payload's keys.
+    const payloadPath = isPayloadPath(rawKey);
+    const key = valid && !payloadPath ? rawKey.toLowerCase() : rawKey;
     const path = ['filters', rawKey];
-    if (valid && !valid.includes(key)) {
-      issues.push({ path, message: `"${rawKey}" is not a ${service} field; valid keys: ${valid.join(', ')}` });
+    if (valid && !payloadPath && !valid.includes(key)) {
+      issues.push({ path, message: `"${rawKey}" is not a ${service} field; valid keys: ${valid.join(', ')}, or a path into the delivery like payload.commits[0].message` });
+      continue;
+    }
+    const content = SPECIAL_KEYS.has(key) ? undefined : contentTerm(value, path, issues);
+    if (content !== undefined) {
+      out[key] = content;
+      continue;
+    }
+    if (!Array.isArray(value) && typeof value !== 'string') {
+      issues.push({ path, message: `${key} takes a plain value (${key === 'repo' ? '"owner/name"' : key === 'bots' ? '"include" or "exclude"' : '["web", "db"]'}), not {regex} or {contains}` });
       continue;
     }
     const list = Array.isArray(value) ? value : [value];
@@ -99,9 +121,13 @@ function storedFilters(service: HookService, filters: FilterSettings, issues: Is
   return out;
 }
 
-/** Filters as a user writes them back: the stored `=` dropped, `!=` and special keys kept as they are. */
-export function filterSettings(stored: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(stored).map(([k, v]) => [k, SPECIAL_KEYS.has(k) ? v : v.replace(/^=/, '')]));
+/** Filters as a user writes them back: the stored `=` dropped, `!=` and special keys as they are, `{regex}`, `{contains}`. */
+export function filterSettings(stored: Record<string, string>): FilterSettings {
+  return Object.fromEntries(Object.entries(stored).map(([k, v]) => {
+    if (SPECIAL_KEYS.has(k)) return [k, v];
+    const { op, value } = splitStored(v);
+    return [k, op === '~=' ? { regex: value } : op === '*=' ? { contains: value } : v.replace(/^=/, '')];
+  }));
 }
 
 /** Templates by canonical event name (`pr` → `pull_request`), each checked to parse. */
@@ -139,7 +165,7 @@ function storedAggregate(value: AggregateSetting, issues: Issue[]): Pick<NewHook
 }
 
 /** The forward's stored columns (its URL is checked against the SSRF policy separately: that needs DNS). */
-function storedForward(forward: ForwardSetting, issues: Issue[]): Pick<NewHook, 'url' | 'forwardEvents' | 'forwardHeaders' | 'forwardRetry'> {
+function storedForward(forward: ForwardSetting, issues: Issue[]): Pick<NewHook, 'url' | 'forwardEvents' | 'forwardHeaders' | 'forwardRetry' | 'forwardSecret'> {
   const headers = forward.headers ?? {};
   for (const name of Object.keys(headers)) {
     if (RESERVED_HEADERS.has(name.toLowerCase())) issues.push({ path: ['forward', 'headers', name], message: `${name} is set by hookbot and cannot be overridden` });
@@ -157,6 +183,7 @@ function storedForward(forward: ForwardSetting, issues: Issue[]): Pick<NewHook, 
     };
   }
   return {
+    ...(forward.secret ? { forwardSecret: forward.secret } : {}),
     url: forward.url, forwardEvents: forward.events?.length ? forward.events : [ALL_EVENTS],
     forwardHeaders: Object.keys(headers).length ? headers : null, forwardRetry: retry,
   };
@@ -164,7 +191,7 @@ function storedForward(forward: ForwardSetting, issues: Issue[]): Pick<NewHook, 
 
 /** The stored `verify` of a hook of `service`. */
 function storedVerify(service: HookService, verify: string | undefined, issues: Issue[]): HookVerify | undefined {
-  const fixed: Partial<Record<HookService, HookVerify>> = { github: 'github', ci: 'ci', docker: 'none' };
+  const fixed: Partial<Record<HookService, HookVerify>> = { github: 'github', ci: 'ci', docker: 'none', poll: 'none' };
   const own = fixed[service];
   if (own && verify !== undefined && verify !== own) {
     issues.push({ path: ['verify'], message: service === 'ci' ? 'a CI hook picks the scheme by each sender: leave verify out'
@@ -202,17 +229,19 @@ export function storedSettings(service: HookService, s: HookPatch, issues: Issue
     if (s.forward === null) Object.assign(out, { url: null, forwardEvents: null, forwardHeaders: null, forwardRetry: null, forwardSecret: null, forwardState: null });
     else Object.assign(out, storedForward(s.forward, issues));
   }
-  if (s.rate_limit !== undefined) {
-    if (service !== 'custom') issues.push({ path: ['rate_limit'], message: 'rate_limit applies to custom hooks only (GitHub and CI senders do not retry a 429)' });
-    out.rateLimit = s.rate_limit.per_minute;
+  if (s.threads !== undefined) {
+    if (s.threads && service !== 'github' && service !== 'ci') issues.push({ path: ['threads'], message: 'threads are for GitHub hooks (one per pull request and issue) and CI hooks (one per pipeline run)' });
+    out.threads = s.threads;
   }
+  Object.assign(out, storedOptions(service, s, issues));
   return out;
 }
 
 /** The secret a hook is given: checked against its scheme's shape. */
 export function checkSecret(service: HookService, scheme: HookVerify, secret: string, issues: Issue[]): void {
-  if (service === 'docker' || scheme === 'none') {
-    issues.push({ path: ['secret'], message: service === 'docker' ? 'Docker hooks have no secret' : 'a hook with verify "none" has no secret' });
+  if (service === 'docker' || service === 'poll' || scheme === 'none') {
+    const message = service === 'docker' ? 'Docker hooks have no secret' : service === 'poll' ? 'poll hooks have no secret (nothing is sent to them)' : 'a hook with verify "none" has no secret';
+    issues.push({ path: ['secret'], message });
     return;
   }
   const problem = secretShapeProblem(scheme, secret);

@@ -5,6 +5,7 @@ import type { Clock } from '../ports.js';
 import { sampleDockerDie } from '../samples/docker-die.js';
 import { sampleGitlabPipeline } from '../samples/gitlab-pipeline.js';
 import { samplePush, TEST_DELIVERY_PREFIX } from '../samples/github-push.js';
+import { samplePollItem } from '../samples/poll-item.js';
 import type { Hook, Store } from '../store/store.js';
 
 interface Sample {
@@ -19,6 +20,7 @@ const SAMPLES: Record<Hook['service'], Sample> = {
   github: { eventType: 'push', payload: (hook, at) => samplePush(hook.filters?.repo, at), what: 'a sample push' },
   docker: { eventType: 'container.die', payload: (_hook, at) => sampleDockerDie(Date.parse(at)), what: 'a sample container crash' },
   ci: { eventType: 'Pipeline Hook', payload: (_hook, at) => sampleGitlabPipeline(Date.parse(at)), what: 'a sample failed GitLab pipeline' },
+  poll: { eventType: 'item', payload: (_hook, at) => samplePollItem(at), what: 'a sample feed item' },
   custom: {
     eventType: 'hookbot test', what: 'a sample event',
     payload: (_hook, _at, by) => ({ event: 'hookbot test', message: `This is a test event sent by ${by}.`, severity: 'info', source: 'hookbot' }),
@@ -51,6 +53,6 @@ export async function sendTestEvent(
   if (hook.service !== 'custom' || !hook.url || !hook.forwardSecret) return { eventId: id, what: sample.what };
   const body = JSON.stringify({ type: 'hookbot.test', timestamp: at, data: { hook: hook.id, ...(payload as object) } });
   const r = await sendForward({ url: hook.url, body, messageId: `msg_test_${randomUUID()}` }, hook.forwardSecret, deps.clock.now(),
-    { policy: deps.forwardPolicy ?? DEFAULT_URL_POLICY });
+    { policy: deps.forwardPolicy ?? DEFAULT_URL_POLICY, headers: hook.forwardHeaders });
   return { eventId: id, what: sample.what, forward: { ...r, url: hook.url } };
 }

@@ -1,16 +1,19 @@
 /**
- * Per-hook token buckets: `perMinute` deliveries per minute with bursts up to that many.
+ * Per-hook token buckets: `perMinute` deliveries per minute on average, `burst` at once (default: `perMinute`).
  * In memory: a restart forgets them, which only ever lets a sender through.
  */
 export function createRateLimiter(now: () => number) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const buckets = new Map<string, { tokens: number; at: number; size: number }>();
   return {
     /** Takes one token; returns 0 when allowed, else the seconds to wait (for Retry-After). */
-    take(key: string, perMinute: number): number {
+    take(key: string, perMinute: number, burst: number = perMinute): number {
       const t = now();
       const rate = perMinute / 60_000;
-      const b = buckets.get(key) ?? { tokens: perMinute, at: t };
-      b.tokens = Math.min(perMinute, b.tokens + (t - b.at) * rate);
+      const size = Math.max(1, burst);
+      let b = buckets.get(key);
+      // A new bucket, or a changed limit, starts full.
+      if (!b || b.size !== size) b = { tokens: size, at: t, size };
+      b.tokens = Math.min(size, b.tokens + (t - b.at) * rate);
       b.at = t;
       buckets.set(key, b);
       if (b.tokens >= 1) {

@@ -1,9 +1,28 @@
 import { formatDigest } from '../../formatters/digest.js';
+import { quietSeconds, quietUntil } from '../lib/quiet-hours.js';
 import type { Clock } from '../ports.js';
-import type { Store } from '../store/store.js';
+import type { Hook, Store } from '../store/store.js';
 
 /** A digest this late (after its window closed) says so. */
 const LATE_MS = 60_000;
+
+/** Where an event waits: the digest window it joins (its end, epoch ms). */
+export interface DigestWindow {
+  end: number;
+  /** Set when the window is the hook's quiet hours (their length in seconds): then every event waits, failures too. */
+  quietSeconds?: number;
+}
+
+/**
+ * The window an event of `hook` arriving `now` joins: its quiet hours until they end (one digest when they do), else
+ * its open digest window or a new one (`aggregate`), else none. Read from the hook row: processing may run elsewhere.
+ */
+export async function digestWindow(store: Pick<Store, 'openDigestWindow'>, hook: Hook, now: number): Promise<DigestWindow | undefined> {
+  const quietEnd = quietUntil(hook.quietHours, now);
+  if (quietEnd !== undefined) return { end: quietEnd, quietSeconds: quietSeconds(hook.quietHours!) };
+  if (hook.aggregateSeconds <= 0) return undefined;
+  return { end: (await store.openDigestWindow(hook.id, now)) ?? now + hook.aggregateSeconds * 1000 };
+}
 
 export interface Digests {
   /** Posts the digests of closed windows, then sets the timer for the next window end. */

@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import { parseDelivery, ParseError } from '../../parsers/index.js';
-import { renderEvent } from '../../formatters/format-event.js';
 import { digestItem } from '../../formatters/digest.js';
 import { decide } from '../rules/decide.js';
 import { runAlerts, type ParsedEvent } from '../alerts/alerts.js';
 import { tellCiStory, type CiBatchState } from '../ci/story.js';
 import { forwardsFor } from '../forward/select.js';
 import { TEST_DELIVERY_PREFIX } from '../samples/github-push.js';
+import { routeThreads, type ThreadBatch } from '../threads/route.js';
+import { ownChannelOnly, routedMessages } from './routed.js';
 import type { EventResult, Hook, NewOutboxRow, Store, StoredEvent } from '../store/store.js';
 import type { DiscordMessage } from '../types.js';
 
@@ -16,10 +17,14 @@ export interface EventScope {
   hook: Hook | undefined;
   /** The forward hooks of the hook's channel. */
   targets: Hook[];
-  /** The end of the hook's open digest window, when the hook posts digests. */
+  /** The end of the hook's open digest window, when the hook posts digests (or is in its quiet hours). */
   windowEnd: number | undefined;
+  /** Set when that window is the hook's quiet hours (their length, s): then every event waits, failures too. */
+  quietSeconds?: number;
   /** CI runs read or changed in this batch. */
   ciBatch: CiBatchState;
+  /** Subject threads read or opened in this batch. */
+  threads: ThreadBatch;
 }
 
 /** Parses a stored delivery, once: JSON, then the service's parser. Throws (ParseError, SyntaxError). */
@@ -50,6 +55,8 @@ export async function processEvent(deps: { store: Store; log: Logger }, stored: 
   let result: EventResult;
   try {
     result = await eventResult(deps.store, hook, parsed, scope);
+    // A pull request's, issue's or pipeline run's messages go on its thread when the hook has threads on.
+    result = await ownChannelOnly(hook, result, (r) => routeThreads(deps.store, hook, parsed, r, scope.threads));
   } catch (err) {
     result = failed(err);
   }
@@ -66,7 +73,7 @@ async function eventResult(store: Store, hook: Hook, parsed: ParsedEvent, scope:
   const { stored, payload } = parsed;
   let { event } = parsed;
   const test = stored.deliveryId.startsWith(TEST_DELIVERY_PREFIX);
-  const windowEnd = hook.aggregateSeconds > 0 && !test ? scope.windowEnd : undefined;
+  const windowEnd = (hook.aggregateSeconds > 0 || scope.quietSeconds) && !test ? scope.windowEnd : undefined;
   let ciBody: DiscordMessage | undefined;
   let pre: Pick<EventResult, 'messages' | 'ci'> & { notes: string[] } = { messages: [], notes: [] };
   if (hook.service === 'ci' && 'ci' in event && event.ci) {
@@ -81,19 +88,20 @@ async function eventResult(store: Store, hook: Hook, parsed: ParsedEvent, scope:
     ...r, messages: [...pre.messages, ...r.messages], ci: pre.ci,
     outcome: pre.notes.length ? `${r.outcome} (${pre.notes.join('; ')})` : r.outcome,
   });
-  const decision = decide(hook, event, { test });
+  const decision = decide(hook, event, { test, payload });
   if (!decision.keep) return withPre(outcome(stored, `filtered: ${decision.reason}`));
-  const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
-  const { body, line } = renderEvent(event, template, payload);
+  // Routes pick the channels (and templates); digests stay the hook's (its aggregate setting, its channel).
+  const routed = routedMessages(hook, event, payload, ciBody);
+  if (!routed.ok) return withPre(outcome(stored, `filtered: ${routed.reason}`));
   const forwards = forwardsFor(scope.targets, stored.id, hook, event, payload);
   // In a digest window, the event waits for the digest; failures bypass it unless told otherwise.
-  const bypass = hook.aggregateExcept !== 'none' && event.status === 'failure';
+  const bypass = !scope.quietSeconds && hook.aggregateExcept !== 'none' && event.status === 'failure';
   if (windowEnd !== undefined && !bypass) {
+    const why = scope.quietSeconds ? 'quiet hours, digest' : 'digest';
     return withPre({
-      ...outcome(stored, `aggregated: digest at ${new Date(windowEnd).toISOString()}`), forwards,
-      digest: { hookId: hook.id, windowEnd, windowSeconds: hook.aggregateSeconds, item: { ...digestItem(event) } },
+      ...outcome(stored, `aggregated: ${why} at ${new Date(windowEnd).toISOString()}`), forwards,
+      digest: { hookId: hook.id, windowEnd, windowSeconds: scope.quietSeconds ?? hook.aggregateSeconds, item: { ...digestItem(event) } },
     });
   }
-  const message = ciBody && !template ? ciBody : body;
-  return withPre({ ...outcome(stored, 'posted', [{ channelId: hook.channelId, hookId: hook.id, body: { ...message }, line }]), forwards });
+  return withPre({ ...outcome(stored, routed.outcome, routed.rows), forwards });
 }

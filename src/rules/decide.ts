@@ -5,11 +5,15 @@ import { fieldOf, matchStored, SPECIAL_KEYS } from './filters.js';
 
 export type Decision = { keep: true; reason: string } | { keep: false; reason: string };
 
+/** A field's value in a reason: short, on one line. */
+const shown = (v: string | undefined) => (v === undefined ? 'not set' : (v.length > 80 ? `${v.slice(0, 79)}…` : v).replace(/\s+/g, ' '));
+
 /**
  * Whether a hook's settings let an event through, and why. Pure; `explain` reuses it.
  * Ping always passes so that a new hook can be seen to work; `!hook test` samples skip the event-type check.
+ * `payload` (the delivery's JSON) is what `payload.…` filter paths look into.
  */
-export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: NormalizedEvent, opts: { test?: boolean } = {}): Decision {
+export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: NormalizedEvent, opts: { test?: boolean; payload?: unknown } = {}): Decision {
   if (event.kind === 'github.ping') return { keep: true, reason: 'ping is always shown' };
   const events = hook.events ?? [];
   if (!opts.test && !events.includes(ALL_EVENTS) && !events.includes(event.event)) {
@@ -32,8 +36,8 @@ export function decide(hook: Pick<Hook, 'events' | 'filters'>, event: Normalized
   }
   for (const [key, stored] of Object.entries(hook.filters ?? {})) {
     if (SPECIAL_KEYS.has(key)) continue;
-    if (!matchStored(event, key, stored)) {
-      return { keep: false, reason: `filter \`${key}${stored}\` does not match (${key} is ${fieldOf(event, key) ?? 'not set'})` };
+    if (!matchStored(event, key, stored, opts.payload)) {
+      return { keep: false, reason: `filter \`${key}${stored}\` does not match (${key} is ${shown(fieldOf(event, key, opts.payload))})` };
     }
   }
   return { keep: true, reason: 'matched this hook\'s events and filters' };

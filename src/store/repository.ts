@@ -1,6 +1,6 @@
 import type {
   AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
-  HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep,
+  HookRoute, HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep, UnroutedPolicy,
 } from '../types.js';
 import type { PollKind } from '../types.js';
 
@@ -54,12 +54,16 @@ export interface Hook {
   quietHours: QuietHours | null;
   /** A thread per pull request, issue (GitHub) or pipeline run (CI): see src/threads/. */
   threads: boolean;
+  /** Routes to other channels by the event's fields, in order (src/rules/routes.ts); [] = every event to `channelId`. */
+  routes: HookRoute[];
+  /** Where events no route matches go (hooks with routes). */
+  unrouted: UnroutedPolicy;
 }
 /** Columns a new hook may leave out: they have defaults or may be null. */
 type HookOptional =
   | 'url' | 'verify' | 'enabled' | 'status' | 'statusReason' | 'lastDeliveryAt' | 'forwardSecret' | 'forwardEvents'
   | 'forwardState' | 'rateLimit' | 'aggregateSeconds' | 'aggregateExcept' | 'alertRules' | 'source' | 'sourceFile'
-  | 'forwardHeaders' | 'forwardRetry' | 'threads' | 'ipAllowlist' | 'rateBurst' | 'quietHours';
+  | 'forwardHeaders' | 'forwardRetry' | 'threads' | 'ipAllowlist' | 'rateBurst' | 'quietHours' | 'routes' | 'unrouted';
 export type NewHook = Omit<Hook, 'id' | HookOptional> & Partial<Pick<Hook, HookOptional>>;
 
 /** The inbox: one accepted delivery. */

@@ -49,7 +49,7 @@ describe('HTTP API: switch, authentication, OpenAPI document', () => {
     expect(Object.keys(create.properties).sort()).toEqual(Object.keys(hookCreateSchema.shape).sort());
     expect(create.required.sort()).toEqual(['channel_id', 'service']);
     expect(Object.keys(doc.components.schemas.HookPatch.properties).sort()).toEqual(Object.keys(hookPatchSchema.shape).sort());
-    expect(create.properties.service.enum).toEqual(['github', 'ci', 'custom', 'docker']);
+    expect(create.properties.service.enum).toEqual(['github', 'ci', 'custom', 'docker', 'poll']);
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/deliveries', '/deliveries/{id}', '/deliveries/{id}/replay', '/hooks', '/hooks/{id}', '/hooks/{id}/test', '/openapi.json',
     ]);

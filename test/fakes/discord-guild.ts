@@ -105,3 +105,9 @@ export function interactionCreate(id: string, userId: string, sub: string, optio
     },
   };
 }
+
+/** A form (modal) submitted, as Discord sends it: INTERACTION_CREATE type 5, each text input inside a label. */
+export function modalSubmit(id: string, userId: string, customId: string, values: Record<string, string>) {
+  const components = Object.entries(values).map(([name, value], i) => ({ type: 18, id: 2 * i + 1, component: { type: 4, id: 2 * i + 2, custom_id: name, value } }));
+  return { ...interactionCreate(id, userId, '', {}, 2), type: 5, data: { custom_id: customId, components } };
+}

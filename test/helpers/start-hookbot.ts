@@ -13,7 +13,7 @@ export function tempDbPath(): string {
 }
 
 /** Starts the whole bot in-process against the fake Discord, on a free port. */
-export async function startHookbot(discord: FakeDiscord, env: Record<string, string> = {}, overrides: { tunnel?: Tunnel; dockerCoalesceWindowMs?: number; dockerBackoff?: { minMs: number; maxMs: number } } = {}) {
+export async function startHookbot(discord: FakeDiscord, env: Record<string, string> = {}, overrides: { tunnel?: Tunnel; dockerCoalesceWindowMs?: number; dockerBackoff?: { minMs: number; maxMs: number } } & Parameters<typeof createHookbot>[2] = {}) {
   const r = loadConfig({
     DISCORD_TOKEN: discord.token,
     DISCORD_API_URL: discord.apiUrl,
@@ -22,12 +22,14 @@ export async function startHookbot(discord: FakeDiscord, env: Record<string, str
     DATABASE_PATH: tempDbPath(),
     DOCKER_HOST: 'unix:///nonexistent/docker.sock',
     PUBLIC_URL: 'https://hooks.example.test',
+    HOOKS_FILE: 'off', // a ./hookbot.yaml in the working copy is not the test's
     ...env,
   });
   if (!r.ok) throw new Error(r.errors.join('; '));
   const { log, lines } = createTestLogger();
   const ready = discord.waitForIdentify();
-  const bot: Hookbot = await createHookbot(r.config as Config, log, overrides);
+  // The hooks file's secret_env names are looked up in the test's env.
+  const bot: Hookbot = await createHookbot(r.config as Config, log, { env: (name) => env[name], ...overrides });
   await ready;
   await new Promise<void>((res) => (bot.client!.isReady() ? res() : bot.client!.once('clientReady', () => res())));
   return { bot, lines, config: r.config, base: `http://127.0.0.1:${bot.port}` };

@@ -9,7 +9,7 @@ const event = (over: Partial<StoredEvent> = {}): StoredEvent => ({
 });
 const row = (over: Partial<OutboxRow> = {}): OutboxRow => ({
   id: 1, eventId: 1, hookId: 'hook_001', channelId: 'c', body: { content: 'x' }, state: 'sent', attempts: 0, nextAttemptAt: 0, line: null,
-  packId: 1, packBody: null, messageId: 'm', editOf: null, lastError: null, createdAt: '', sentAt: '', ...over,
+  packId: 1, packBody: null, messageId: 'm', editOf: null, lastError: null, createdAt: '', sentAt: '', threadKey: null, thread: null, ...over,
 });
 
 describe('delivery outcomes', () => {

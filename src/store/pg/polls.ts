@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
 import type { PollConfig, PollSource, Store } from '../repository.js';
 import type { Q, Tx } from './open-database.js';
 import { pollSeen, pollSources, webhooks } from './schema.js';
@@ -54,7 +54,7 @@ export function createPolls(db: Q, transaction: <T>(fn: (tx: Tx) => Promise<T>) 
         .where(and(eq(pollSources.paused, false), eq(webhooks.enabled, true), lte(pollSources.nextPollAt, nowMs)))
         .orderBy(asc(pollSources.nextPollAt)).limit(limit).for('update', { of: pollSources, skipLocked: true });
       const rows: PollSource[] = await db.update(pollSources).set({ nextPollAt: leaseUntil })
-        .where(and(inArray(pollSources.hookId, due), lte(pollSources.nextPollAt, sql`${nowMs}`))).returning();
+        .where(and(inArray(pollSources.hookId, due), lte(pollSources.nextPollAt, nowMs))).returning();
       return rows;
     },
     async finishPoll(hookId, claimedUntil, patch) {

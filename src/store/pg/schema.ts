@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, json, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type {
   AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
-  HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep,
+  HookRoute, HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep, UnroutedPolicy,
 } from '../../types.js';
 import type { PollKind } from '../../types.js';
 
@@ -48,6 +48,8 @@ export const webhooks = pgTable('webhooks', {
   ipAllowlist: json('ip_allowlist').$type<string[]>(),
   rateBurst: integer('rate_burst'),
   quietHours: json('quiet_hours').$type<QuietHours>(),
+  routes: json('routes').$type<HookRoute[]>().notNull().default([]),
+  unrouted: text('unrouted').$type<UnroutedPolicy>().notNull().default('channel'),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
 /** The inbox: every accepted delivery, stored before it is acknowledged. */

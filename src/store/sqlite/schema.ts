@@ -1,7 +1,7 @@
 import { sqliteTable, text, integer, uniqueIndex, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import type {
   AggregateExcept, AlertRule, CiRun, DigestItem, DiscordMessage, ForwardRetry, ForwardRowState, ForwardState, HookService, HookSource,
-  HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep,
+  HookRoute, HookStatus, HookVerify, OutboxState, QuietHours, ThreadStep, UnroutedPolicy,
 } from '../../types.js';
 import type { PollKind } from '../../types.js';
 
@@ -51,6 +51,10 @@ export const webhooks = sqliteTable('webhooks', {
   rateBurst: integer('rate_burst'),
   /** When events wait for one digest (`{from, to, tz}`); null = never. */
   quietHours: text('quiet_hours', { mode: 'json' }).$type<QuietHours>(),
+  /** Routes to other channels (src/rules/routes.ts), in order. */
+  routes: text('routes', { mode: 'json' }).$type<HookRoute[]>().notNull().default([]),
+  /** Where events no route matches go: `channel` (the hook's) or `drop`. */
+  unrouted: text('unrouted').$type<UnroutedPolicy>().notNull().default('channel'),
 }, (t) => [index('webhooks_channel').on(t.channelId), index('webhooks_guild').on(t.guildId)]);
 
 /** The inbox: every accepted delivery, stored before it is acknowledged. */
