@@ -19,6 +19,7 @@ import { alertIfCommand } from './alert-if.js';
 import { threadsCommand } from './threads.js';
 import { dashboardCommand } from './dashboard.js';
 import { pollCommand } from './poll.js';
+import { routeCommand } from './route.js';
 import { tokenize } from './tokenize.js';
 
 export type { CommandContext, CommandResult } from './context.js';
@@ -46,7 +47,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (!first) return helpCommand([], ctx);
   const verb = first.toLowerCase();
   // `!hook <ref> <action>` first: a service name is also a ref (`!hook github filter …`).
-  const REF_ACTIONS = new Set(['off', 'secret', 'replay', 'filter', 'aggregate', 'alert-if', 'explain', 'threads']);
+  const REF_ACTIONS = new Set(['off', 'secret', 'replay', 'filter', 'aggregate', 'alert-if', 'explain', 'threads', 'route']);
   if (VERBS[verb] && !(rest[0] && REF_ACTIONS.has(rest[0].toLowerCase()) && verb !== 'delete' && verb !== 'test')) return VERBS[verb](rest, ctx);
   // `!hook <ref> <action> …`
   const action = rest[0]?.toLowerCase();
@@ -58,6 +59,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<C
   if (action === 'aggregate') return aggregateCommand(first, rest.slice(1), ctx);
   if (action === 'alert-if') return alertIfCommand(first, rest.slice(1), ctx);
   if (action === 'threads') return threadsCommand(first, rest.slice(1), ctx);
+  if (action === 'route') return routeCommand(first, rest.slice(1), ctx);
   return text(`❓ I don't know \`${first}${action ? ` ${rest[0]}` : ''}\`.\n\n${helpText(ctx.prefix)}`);
 }
 

@@ -19,11 +19,13 @@ const USAGE = {
   format: (p: string) => `${p} format <ref>[-<event>] "<template>"  |  ${p} format <ref>[-<event>] reset`,
   custom: (p: string) => `${p} custom [<url>] [--verify ${SCHEMES.join('|')}] [--events a,b] [--rate 60]`,
   secret: (p: string) => `${p} <ref> secret <value>`,
-  docker: (p: string) => `${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  ${p} docker off`,
+  docker: (p: string) => `${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]  |  ${p} docker off  |  ${p} docker updates [--every 6h]  |  ${p} docker updates off`,
+  poll: (p: string) => `${p} poll <url> [--every 5m] [--items <path>] [--id <field>]`,
   ci: (p: string) => `${p} ci on  |  ${p} ci off`,
   alertIf: (p: string) => `${p} <ref> alert-if "<expr>" [--ping @role]  |  alert-if clear  |  alert-if remove <n>`,
   aggregate: (p: string) => `${p} <ref> aggregate 5m [--except failed|none]  |  ${p} <ref> aggregate off`,
   filter: (p: string) => `${p} <ref> filter key=value [key!=value …]  |  ${p} <ref> filter clear`,
+  threads: (p: string) => `${p} <ref> threads on  |  ${p} <ref> threads off`,
 } as const;
 
 /** A command's usage line with the configured prefix. */

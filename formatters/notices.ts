@@ -29,12 +29,24 @@ export const NOTICE = {
   dockerDown: (o: { dockerHost: string; why?: string }) =>
     notice(`🔌 hookbot lost the Docker socket (${o.dockerHost}${o.why ? `: ${o.why}` : ''}). Events are replayed when it is back.`),
   dockerUp: () => notice('🔌 Docker is back; events from the gap are being replayed.'),
+  /** A poll hook's source kept failing for a day: it is paused until someone resumes it (told once). */
+  pollPaused: (p: string, o: { hookId: string; what: string; since: string; why: string; resume: { command: string } | { file: string } | { api: true } }) => {
+    const how = 'command' in o.resume ? `run \`${p} ${o.resume.command}\` here` : 'file' in o.resume ? `save ${o.resume.file} again`
+      : `PATCH /api/v1/hooks/${o.hookId} with its poll setting`;
+    return notice(`⏸️ **${o.hookId}** stopped polling ${o.what}: it has failed since <t:${Math.floor(Date.parse(o.since) / 1000)}:f> (last: ${o.why}). `
+      + `Items still in the source are not lost. Fix it, then ${how} to resume.`);
+  },
   /** The public URL changed since the last run: the URLs to paste at each sender. */
   urlChanged: (o: { previous: string; publicUrl: string; hooks: { id: string; service: string }[] }) => notice([
     `🔁 hookbot's public URL changed from ${o.previous} to **${o.publicUrl}**. Update the webhook URL at the sender:`,
     ...o.hooks.map((h) => `• **${h.id}** (${h.service}): \`${o.publicUrl}/webhook/${h.service}/${h.id}\``),
     'Set NGROK_DOMAIN (a reserved domain) or PUBLIC_URL to keep one URL across restarts.',
   ].join('\n')),
+  /** Discord refused to open a thread for a hook with threads on: what to grant (told once per channel). */
+  threadsNeedPermissions: (p: string, o: { hookId: string; channelId: string }) =>
+    notice(`🧵 I could not open a thread in <#${o.channelId}> for **${o.hookId}**: give me **Create Public Threads** and `
+      + '**Send Messages in Threads** here (and **Manage Threads** for the Mute button). Until then its events are posted in the channel; '
+      + `threads are opened again once I may. \`${p} ${o.hookId} threads off\` stops trying.`),
   /** A command typed in a DM. */
   noGuild: 'hookbot commands work in a server channel, not in DMs.',
   /** The reply when a slash command threw. */

@@ -7,6 +7,7 @@ import type { DiscordMessage } from './types.js';
 import { packMessages } from '../formatters/pack.js';
 import { DEFAULT_PREFIX, NOTICE } from '../formatters/notices.js';
 import { singleFlight } from './lib/single-flight.js';
+import { createThreadSteps } from './threads/steps.js';
 
 export interface Outbox {
   /** Posts every due row, one at a time per channel (order kept), channels in parallel. */
@@ -42,6 +43,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const prefix = deps.prefix ?? DEFAULT_PREFIX;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  // Rows of a subject's thread (src/threads/) form their own queue and may go to the thread's channel.
+  const threads = createThreadSteps({ store, notifier, clock, log, prefix });
+  const queueOf = (row: OutboxRow) => row.threadKey ?? row.channelId;
 
   async function hookFailed(row: OutboxRow, err: DeliveryError): Promise<void> {
     if (!row.hookId) return;
@@ -68,7 +72,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const members = row.packBody ? (await store.packMembers(row.id)).length : 1;
       return { body: row.packBody ?? row.body, members };
     }
-    const all = await store.unpackedInChannel(row.channelId, row.id, PACK_LOOKAHEAD);
+    const all = (await store.unpackedInChannel(row.channelId, row.id, PACK_LOOKAHEAD)).filter((r) => r.threadKey === row.threadKey);
     // Only event messages (rows with a one-line form) are packed; alerts, digests and notices go out as they are.
     const stop = all.findIndex((r) => !r.line);
     const rows = stop === -1 ? all : stop === 0 ? all.slice(0, 1) : all.slice(0, stop);
@@ -86,7 +90,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return;
     }
     try {
-      await notifier.edit(row.channelId, target.messageId, row.body);
+      await notifier.edit(row.threadKey ? await threads.editChannel(row, target) : row.channelId, target.messageId, row.body);
       await store.markSent(row.id, target.messageId, new Date(clock.now()).toISOString());
       metrics.messagesEdited.inc();
     } catch (e) {
@@ -106,14 +110,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (row.editOf !== null) return editRow(row);
     try {
       const { body, members } = await messageFor(row);
-      const { messageId, rateLimit } = await notifier.post(row.channelId, body, nonceFor(row.id));
+      const { messageId, rateLimit, destination } = row.thread
+        ? await threads.send(row, body, nonceFor(row.id))
+        : { ...(await notifier.post(row.channelId, body, nonceFor(row.id))), destination: row.channelId };
       // Pace from the headers instead of hitting 429: while the bucket is empty, the channel's backlog grows
       // and goes out packed when it refills.
-      if (rateLimit && rateLimit.remaining <= 0) blockedUntil.set(row.channelId, clock.now() + rateLimit.resetAfterMs);
+      if (rateLimit && rateLimit.remaining <= 0) blockedUntil.set(destination, clock.now() + rateLimit.resetAfterMs);
       if (members > 1) log.info({ channelId: row.channelId, events: members }, 'backlog packed into one message');
       await store.markSent(row.id, messageId, new Date(clock.now()).toISOString());
-      metrics.messagesSent.inc();
-      metrics.eventsPosted.inc(members);
+      if (row.thread?.step !== 'open') { // a thread's creation is no message
+        metrics.messagesSent.inc();
+        metrics.eventsPosted.inc(members);
+      }
       metrics.deliveryLatency.observe(Math.max(0, clock.now() - Date.parse(row.createdAt)) / 1000);
       if (row.hookId) {
         const hook = await store.getHook(row.hookId);
@@ -149,18 +157,26 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     timer.unref?.();
   }
 
+  /** Posts in flight by queue (a channel, or a thread's queue), and the channels they post to. */
   const inFlight = new Map<string, Promise<void>>();
+  const posting = new Set<string>();
   const blockedUntil = new Map<string, number>();
 
-  /** Starts one post per channel that is due and not paced; returns when every started post has finished. */
+  /**
+   * Starts one post per queue that is due and whose channel is neither paced nor being posted to (oldest first, so
+   * a channel's messages keep their order across queues); returns when every started post has finished.
+   */
   async function drainOnce(): Promise<void> {
     while (!stopped) {
       const now = clock.now();
-      const rows = (await store.dueOutbox(now, 100))
-        .filter((r) => !inFlight.has(r.channelId) && (blockedUntil.get(r.channelId) ?? 0) <= now);
-      for (const r of rows) {
-        blockedUntil.delete(r.channelId);
-        inFlight.set(r.channelId, postRow(r).finally(() => inFlight.delete(r.channelId)));
+      for (const r of await store.dueOutbox(now, 100)) {
+        const queue = queueOf(r);
+        if (inFlight.has(queue)) continue;
+        const dest = r.threadKey ? await threads.destinationOf(r).catch(() => r.channelId) : r.channelId;
+        if (posting.has(dest) || (blockedUntil.get(dest) ?? 0) > clock.now()) continue;
+        blockedUntil.delete(dest);
+        posting.add(dest);
+        inFlight.set(queue, postRow(r).finally(() => { inFlight.delete(queue); posting.delete(dest); }));
       }
       if (inFlight.size === 0) break;
       await Promise.race(inFlight.values());

@@ -3,6 +3,7 @@ import { Routes } from 'discord-api-types/v10';
 import { DeliveryError } from '../lib/errors.js';
 import type { Notifier } from '../ports.js';
 import type { DiscordMessage } from '../types.js';
+import { createRestThreadApi } from './thread-rest.js';
 
 /**
  * Translates any failure of a Discord request into a DeliveryError.
@@ -64,5 +65,6 @@ export function createRestNotifier(rest: REST): Notifier {
         throw toDeliveryError(err);
       }
     },
+    threads: createRestThreadApi(rest, toDeliveryError),
   };
 }

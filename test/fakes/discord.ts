@@ -73,7 +73,6 @@ export class FakeDiscord {
   lastIntents = 0;
   private buckets = new Map<string, { used: number; resetAt: number }>();
   private hanging: ServerResponse[] = [];
-  /** Threads, forums, thread members and button clicks (discord-threads.ts). */
   readonly threads = new FakeThreads({ messages: this.messages, snowflake: () => this.snowflake(), dispatch: (t, d) => this.dispatch(t, d), json: (r, s, b) => this.json(r, s, b), hang: (r) => this.hanging.push(r) });
 
   constructor(private readonly options: FakeDiscordOptions = {}) {}
