@@ -4,6 +4,8 @@ import type { Clock } from '../src/ports.js';
 import type { Hook, Store } from '../src/store/store.js';
 import type { DiscordMessage } from '../src/types.js';
 import type { UrlPolicy } from '../src/forward/url-policy.js';
+import type { Poller } from '../src/poll/poller.js';
+import type { RouteChannelCheck } from '../src/hooks/route-settings.js';
 
 /** What a command may use. Both front ends (`!hook` and `/hook`) build one of these. */
 export interface CommandContext {
@@ -22,6 +24,10 @@ export interface CommandContext {
   dockerStatus: () => string;
   /** Which forward URLs are allowed (SSRF guard). */
   forwardPolicy?: UrlPolicy;
+  /** Looks at a source to poll before a hook is set up for it, and takes that look as its baseline (src/poll/). */
+  poll?: Pick<Poller, 'probe' | 'adopt'>;
+  /** Whether the bot may post in a route's channel (asks Discord); routes are set unchecked without it. */
+  routeChannel?: RouteChannelCheck;
 }
 
 /**

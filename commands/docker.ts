@@ -4,13 +4,15 @@ import { enableServiceHook, refusal, text } from './context.js';
 import { MSG, usage } from './messages.js';
 import { offCommand } from './off.js';
 import { parseOptions } from './options.js';
+import { imageUpdatesCommand } from './image-updates.js';
 
-/** `!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]` and `!hook docker off`. */
+/** `!hook docker on [--containers web,db] [--events build,start,stop,die,oom,health]`, `!hook docker off`, `!hook docker updates`. */
 export async function dockerCommand(args: string[], ctx: CommandContext): Promise<CommandResult> {
   const [mode, ...rest] = args;
   const u = usage('docker', ctx.prefix);
   if (mode?.toLowerCase() === 'off') return offCommand('docker', ctx);
-  if (mode?.toLowerCase() !== 'on') return text(MSG.parse(mode ? `\`${mode}\` is not \`on\` or \`off\`.` : 'Say `on` or `off`.', u));
+  if (mode?.toLowerCase() === 'updates') return imageUpdatesCommand(rest, ctx);
+  if (mode?.toLowerCase() !== 'on') return text(MSG.parse(mode ? `\`${mode}\` is not \`on\`, \`off\` or \`updates\`.` : 'Say `on`, `off` or `updates`.', u));
   if (!ctx.canManage) return text(MSG.noPermission(ctx.prefix));
   const opts = parseOptions(rest, ['containers', 'events']);
   if (!opts.ok) return text(MSG.parse(opts.error, u));

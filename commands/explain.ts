@@ -3,6 +3,7 @@ import { ciView, formatCiLive } from '../formatters/ci.js';
 import { ciRunView } from '../src/ci/run-view.js';
 import { parseDelivery } from '../parsers/index.js';
 import { decide } from '../src/rules/decide.js';
+import { routeLine } from './route.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { text } from './context.js';
 import { MSG } from './messages.js';
@@ -33,6 +34,7 @@ export async function explainCommand(ref: string, ctx: CommandContext): Promise<
     const lines = [
       `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — ${about}.`,
       decision.keep ? `✅ Kept: ${decision.reason}.` : `🚫 Dropped: ${decision.reason}.`,
+      ...(decision.keep && hook.routes?.length ? [routeLine(hook, event, payload)] : []),
       `When it arrived: ${ev.outcome ?? 'not processed yet'}.`,
       template ? `Template: \`${template}\`` : 'Template: default layout.',
       decision.keep ? 'It would be posted as:' : 'Had it been kept, it would have been posted as:',

@@ -13,6 +13,8 @@ export function helpText(p: string): string {
     `\`${p} format <ref>[-<event>] "<template>"\` — your own mustache layout. e.g. \`${p} format github-push "📦 {{author}} → {{branch}}"\``,
     `\`${p} format <ref>[-<event>] reset\` — back to the default layout. e.g. \`${p} format github reset\``,
     `\`${p} docker on [--containers web,db] [--events build,start,stop,die,oom,health]\` — container and image events. e.g. \`${p} docker on --containers web --events die,oom\``,
+    `\`${p} docker updates [--every 6h]\` — tell this channel when a running container's image tag has a newer digest in its registry`,
+    `\`${p} poll <url> [--every 5m] [--items <path>] [--id <field>]\` — watch an RSS/Atom/JSON feed or a JSON URL; the same again resumes it. e.g. \`${p} poll https://github.com/nodejs/node/releases.atom\``,
     `\`${p} ci on\` — GitLab CI, GitHub Actions, CircleCI and Jenkins pipelines, one URL`,
     `\`${p} custom [<url>] [--verify scheme] [--events a,b] [--rate 60]\` — an endpoint for any JSON (schemes: ${SCHEMES.join(' ')}); <url> also forwards, signed. e.g. \`${p} custom --verify stripe\``,
     `\`${p} <ref> filter key=value …\` / \`filter clear\` — only matching events (AND-ed; \`!=\`, \`a,b\`, \`release/*\`). e.g. \`${p} github filter branch=main\``,

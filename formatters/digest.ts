@@ -62,6 +62,8 @@ function dockerLines(items: DigestItem[]): string[] {
   });
   const images = items.filter((i) => i.kind === 'docker.image');
   if (images.length) lines.push(`**Images**: ${images.map((i) => i.title.replace(/^\S+\s/, '')).join(', ')}`);
+  const updates = items.filter((i) => i.kind === 'docker.image_update').length;
+  if (updates) lines.push(`**Image updates**: ${updates}`);
   return lines;
 }
 
@@ -83,9 +85,9 @@ function ciLines(items: DigestItem[]): string[] {
 export function formatDigest(items: DigestItem[], opts: { windowSeconds: number; late?: boolean }): DiscordMessage {
   const source = items[0]?.source ?? 'custom';
   const ci = items[0]?.kind.startsWith('ci.');
-  const name = ci ? 'CI' : source === 'github' ? 'GitHub' : source === 'docker' ? 'Docker' : source === 'custom' ? 'Webhook' : source;
+  const name = ci ? 'CI' : source === 'github' ? 'GitHub' : source === 'docker' ? 'Docker' : source === 'custom' ? 'Webhook' : source === 'poll' ? 'Feed' : source;
   const lines = ci ? ciLines(items) : source === 'github' ? githubLines(items) : source === 'docker' ? dockerLines(items)
-    : [`**Events**: ${counts(items.map((i) => i.event))}`];
+    : source === 'poll' ? [`**New items**: ${items.length}`] : [`**Events**: ${counts(items.map((i) => i.event))}`];
   const rank = (i: DigestItem) => (i.status === 'failure' ? 0 : i.status === 'warning' ? 1 : 2);
   const important = [...items].sort((a, b) => rank(a) - rank(b)).slice(0, 8);
   const links = important.map((i) => `• ${i.url ? `[${truncate(i.title.replace(/[[\]]/g, ''), 120)}](${i.url})` : truncate(i.title, 120)}`);

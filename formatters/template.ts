@@ -38,8 +38,10 @@ export function templateView(event: NormalizedEvent, payload: unknown): Record<s
     actor_url: event.actor?.url,
     occurred_at: event.occurredAt,
   };
-  // Custom JSON is addressed by its own paths (`{{data.object.amount}}`), so its top level is spread too.
-  const own = event.source === 'custom' && payload && typeof payload === 'object' && !Array.isArray(payload) ? payload : {};
+  // Custom JSON is addressed by its own paths (`{{data.object.amount}}`), so its top level is spread too; a polled
+  // item as its source had it is `{{item.…}}` (`{{item.guid.value}}`, `{{item.tag_name}}`).
+  const object = payload && typeof payload === 'object' && !Array.isArray(payload) ? payload as Record<string, unknown> : undefined;
+  const own = event.source === 'custom' && object ? object : event.kind === 'poll.item' && object ? { item: object.item } : {};
   return { ...top, ...event.fields, ...own, payload };
 }
 

@@ -4,6 +4,7 @@ import { ParseError } from './common.js';
 import { parseCustom } from './custom.js';
 import { parseDocker } from './docker.js';
 import { parseCi } from './ci.js';
+import { parsePoll } from './poll.js';
 
 export { ParseError };
 
@@ -14,6 +15,7 @@ export function parseDelivery(service: HookService, eventType: string, payload: 
     case 'custom': return parseCustom(eventType, payload, receivedAt, scheme);
     case 'docker': return parseDocker(payload, receivedAt);
     case 'ci': return parseCi(eventType, payload, receivedAt);
+    case 'poll': return parsePoll(eventType, payload, receivedAt);
     default: throw new ParseError(`no parser for service ${String(service satisfies never)}`);
   }
 }

@@ -109,6 +109,8 @@ export async function runAlerts(deps: { store: Store }, hook: Hook, parsed: Pars
     subject = `container:${String((event.fields as Record<string, unknown>).container ?? '')}`;
   } else if (hook.service === 'ci' && 'ci' in event && event.ci) {
     subject = `run:${event.ci.runKey}`; // once per pipeline run
+  } else if (hook.service === 'poll') {
+    subject = `item:${ev.deliveryId}`; // each polled item (or image update) is its own subject
   }
   const rules = hook.alertRules ?? [];
   if (rules.length === 0) return [];

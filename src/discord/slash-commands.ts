@@ -76,6 +76,15 @@ export function buildSlashCommands() {
         hookOption('hook', 'the hook'),
         { type: STR, name: 'state', description: 'on or off', choices: [{ name: 'on', value: 'on' }, { name: 'off', value: 'off' }] },
       ] },
+      { type: S, name: 'route', description: 'Route events to other channels by their fields (list, add, remove <n>, unrouted)', options: [
+        hookOption('hook', 'the hook'),
+        { type: STR, name: 'action', description: 'list (default), add, remove or unrouted', choices: ['list', 'add', 'remove', 'unrouted'].map((c) => ({ name: c, value: c })) },
+        { type: STR, name: 'match', description: 'add: what the route matches, e.g. event=release repo=api', max_length: 500 },
+        { type: ApplicationCommandOptionType.Channel, name: 'channel', description: 'add: where matching events go' },
+        { type: STR, name: 'template', description: 'add: this route\'s own mustache template', max_length: 2000 },
+        { type: STR, name: 'continue', description: 'add: also try later routes', choices: [{ name: 'yes', value: 'yes' }] },
+        { type: STR, name: 'value', description: 'remove: the route number; unrouted: channel or drop' },
+      ] },
       { type: S, name: 'poll', description: 'Watch an RSS, Atom or JSON feed, or a JSON URL (the same again resumes it)', options: [
         { type: STR, name: 'url', description: 'the feed or JSON URL', required: true, max_length: 2000 },
         { type: STR, name: 'every', description: 'how often: 30s … 24h (default 5m)' },
@@ -119,6 +128,11 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'replay': return [get('id') ?? '', 'replay'];
     case 'explain': return [get('hook') ?? '', 'explain'];
     case 'threads': return [get('hook') ?? '', 'threads', ...(get('state') ? [get('state')!] : [])];
+    case 'route': {
+      const action = get('action') ?? 'list';
+      if (action !== 'add') return [get('hook') ?? '', 'route', action, ...(get('value') ? [get('value')!] : [])];
+      return [get('hook') ?? '', 'route', 'add', get('match') ?? '', get('channel') ?? '', ...opt('template', 'template'), ...(get('continue') === 'yes' ? ['--continue'] : [])];
+    }
     case 'alert-if': {
       const rule = (get('rule') ?? '').trim();
       const words = /^(clear|remove\s+\d+)$/i.test(rule) ? rule.split(/\s+/) : rule ? [rule] : [];
@@ -196,6 +210,10 @@ async function command(i: ChatInputCommandInteraction, deps: { makeContext: Cont
   const ctx = deps.makeContext({ guildId: i.guildId, channelId: i.channelId, userId: i.user.id, canManage });
   // A mentionable option arrives as an id; the command grammar takes a mention (role or user).
   const getOption = (n: string) => {
+    if (n === 'channel' && sub === 'route') {
+      const c = i.options.get(n);
+      return c?.value ? `<#${c.value}>` : null;
+    }
     if (n !== 'ping') return i.options.getString(n);
     const o = i.options.get(n);
     if (!o?.value) return null;
