@@ -31,7 +31,7 @@ describe('/hook slash commands', () => {
     const [cmd] = discord.registered!.body;
     expect(cmd.name).toBe('hook');
     expect(cmd.default_member_permissions).toBe(String(1 << 29));
-    expect(cmd.options.map((o: any) => o.name)).toEqual(['help', 'github', 'ci', 'list', 'delete', 'off', 'test', 'custom', 'secret', 'filter', 'docker', 'aggregate', 'alert-if', 'threads', 'poll', 'explain', 'replay', 'dashboard', 'format']);
+    expect(cmd.options.map((o: any) => o.name)).toEqual(['help', 'github', 'ci', 'list', 'delete', 'off', 'test', 'custom', 'secret', 'filter', 'docker', 'aggregate', 'alert-if', 'threads', 'route', 'poll', 'explain', 'replay', 'dashboard', 'format']);
     await started.bot.stop();
     await discord.stop();
     await start({ DISCORD_GUILD_ID: IDS.guild });
