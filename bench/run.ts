@@ -20,7 +20,7 @@ const PROCESSING_NOTE = 'Where processing runs and why: in a worker thread with 
   + 'and sends the worker one `kick` message per tick; parsing, rules, templates, packing and posting never run on it. '
   + 'A worker thread rather than a second process: it starts and stops with hookbot (no extra service to run), and SQLite in WAL mode '
   + 'lets the two connections read concurrently while their short write transactions take turns. While kicks keep coming '
-  + '(deliveries pouring in), the worker rests three times as long as each batch took, so on a machine with few cores '
+  + '(deliveries pouring in), the worker rests seven times as long as each batch took, so on a machine with few cores '
   + 'ingest keeps most of the CPU and the backlog is posted (packed) when the load eases. On PostgreSQL the same worker runs on the leader replica.';
 
 const SECRET = 'bench-secret-0123456789abcdefghijklmnop';

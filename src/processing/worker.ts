@@ -30,13 +30,14 @@ const metrics = createMetrics();
 /** When the listener last said deliveries were stored: recent kicks mean ingest is busy. */
 let lastKick = 0;
 const INGEST_BUSY_MS = 50;
+const REST_RATIO = 7;
 /**
- * While deliveries pour in, the worker takes a quarter of the time at most (rests 3× each batch's time, up to
- * 100 ms): the listener's thread shares the machine's cores, and the backlog waits for a quieter moment.
+ * While deliveries pour in, the worker takes an eighth of the time at most (rests REST_RATIO × each batch's time, up
+ * to 250 ms): the listener's thread shares the machine's cores, and the backlog waits for a quieter moment.
  */
 const betweenBatches = async (batchMs: number) => {
   const busy = performance.now() - lastKick < INGEST_BUSY_MS;
-  await new Promise((r) => (busy ? setTimeout(r, Math.min(100, Math.max(1, 3 * batchMs))) : setImmediate(r)));
+  await new Promise((r) => (busy ? setTimeout(r, Math.min(250, Math.max(1, REST_RATIO * batchMs))) : setImmediate(r)));
 };
 const pipeline = createPipeline({
   betweenBatches,
