@@ -1,3 +1,4 @@
+import { helpText } from '../../commands/help.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChatCommand, type CommandContext } from '../../commands/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -143,6 +144,18 @@ describe('chat commands', () => {
     const custom = await run('!hook custom http://127.0.0.1:9/in --events push --verify standard');
     expect(custom.secret!.content).toMatch(/whsec_/);
     expect(await store.getHook('hook_002')).toMatchObject({ url: 'http://127.0.0.1:9/in', forwardEvents: ['push'], verify: 'standard', source: 'chat', forwardState: 'ok' });
+  });
+
+  it('help names every verb and fits one Discord message, even with a long prefix', async () => {
+    for (const prefix of ['!hook', '!notifications-bot']) {
+      const text = helpText(prefix);
+      expect(`❓ I don't know \`something-long\`.\n\n${text}`.length).toBeLessThanOrEqual(2000);
+      expect(text).toContain(`${prefix} github on`);
+      for (const verb of ['ci on', 'docker on', 'docker updates', 'poll', 'custom', 'list', 'test', 'delete', 'off', 'explain',
+        'format', 'filter', 'aggregate', 'alert-if', 'route add', 'threads on', 'secret', 'replay', 'dashboard']) {
+        expect(text).toContain(verb);
+      }
+    }
   });
 
   it('answers unknown sub-commands with the help text', async () => {
