@@ -12,7 +12,8 @@ export function hookView(h: Hook, publicUrl: string): HookView {
   const r = h.forwardRetry;
   return {
     id: h.id, service: h.service, guild_id: h.guildId, channel_id: h.channelId,
-    url: h.service === 'docker' ? null : `${publicUrl}/webhook/${h.service}/${h.id}`,
+    // Docker and poll hooks receive nothing over HTTP: they have no URL.
+    url: h.service === 'docker' || h.service === 'poll' ? null : `${publicUrl}/webhook/${h.service}/${h.id}`,
     events: h.events, filters: filterSettings(h.filters), templates: h.templates,
     aggregate: h.aggregateSeconds > 0 ? { window: windowLabel(h.aggregateSeconds), except: h.aggregateExcept } : null,
     alert_if: h.alertRules, verify: h.verify,
@@ -23,7 +24,7 @@ export function hookView(h: Hook, publicUrl: string): HookView {
     rate_limit: h.service === 'custom' && h.rateLimit > 0 ? { per_minute: h.rateLimit, ...(h.rateBurst ? { burst: h.rateBurst } : {}) } : null,
     ip_allowlist: h.ipAllowlist ?? null,
     quiet_hours: h.quietHours ?? null,
-    routes: routeView(h.routes ?? []), unrouted: h.unrouted ?? 'channel',
+    routes: routeView(h.routes ?? []), unrouted: h.unrouted ?? 'channel', threads: h.threads ?? false,
     enabled: h.enabled,
     status: !h.enabled ? 'off' : h.status === 'failing' ? 'failing' : 'on',
     status_reason: h.statusReason,

@@ -63,6 +63,7 @@ export const hookSchema = z.object({
     .describe('Events in this window (local time in tz) wait and are posted as one digest when it ends; null: off.'),
   routes: routesSchema,
   unrouted: unroutedSchema,
+  threads: z.boolean().describe('GitHub and CI hooks: a thread per pull request, issue or pipeline run.'),
   enabled: z.boolean(),
   status: z.enum(['on', 'off', 'failing']).describe('failing: its channel cannot be posted to (status_reason says why).'),
   status_reason: z.string().nullable(),

@@ -52,6 +52,7 @@ const fields = {
   poll: pollSchema,
   routes: routesSchema,
   unrouted: unroutedSchema,
+  threads: z.boolean({ error: 'threads is true or false' }),
   enabled: z.boolean({ error: 'enabled is true or false' }),
   secret: z.never({ error: NO_SECRETS }),
 };

@@ -34,6 +34,7 @@ export type PlannedHook =
 const LEFT_OUT: Partial<NewHook> = {
   filters: {}, templates: {}, aggregateSeconds: 0, aggregateExcept: 'failed', alertRules: [], url: null, forwardEvents: null,
   forwardHeaders: null, forwardRetry: null, rateBurst: null, ipAllowlist: null, quietHours: null, routes: [], unrouted: 'channel',
+  threads: false,
 };
 
 /** Stored column → the setting a user knows it by. */
