@@ -36,19 +36,28 @@ export function addressProblem(address: string, policy: UrlPolicy): string | nul
   return null;
 }
 
+/** How a refusal is worded for one use of user-typed URLs (forward targets, polled sources). */
+export interface UrlWording {
+  notUrl(raw: string): string;
+  scheme(protocol: string): string;
+  credentials: string;
+  /** Rewords an address problem, e.g. to say which setting applies. */
+  address?(problem: string): string;
+}
+
 /**
- * Checks a URL a user typed as a forward target: http(s) only, and every address its host resolves to allowed
- * by the policy. Checked when the forward is set up and again before each send (DNS can change).
+ * Why a URL a user typed may not be requested, or null: http(s) only, no user:password, and every address its host
+ * resolves to allowed by the policy. Checked when it is set up and again before each request (DNS can change).
  */
-export async function checkForwardUrl(raw: string, policy: UrlPolicy): Promise<string | null> {
+export async function urlRefusal(raw: string, policy: UrlPolicy, words: UrlWording): Promise<string | null> {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return `\`${raw}\` is not a URL`;
+    return words.notUrl(raw);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http:// and https:// URLs can be forward targets, not ${url.protocol}`;
-  if (url.username || url.password) return 'URLs with user:password@ are not supported as forward targets';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return words.scheme(url.protocol);
+  if (url.username || url.password) return words.credentials;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {
@@ -58,7 +67,16 @@ export async function checkForwardUrl(raw: string, policy: UrlPolicy): Promise<s
   }
   for (const a of addresses) {
     const problem = addressProblem(a, policy);
-    if (problem) return problem;
+    if (problem) return words.address ? words.address(problem) : problem;
   }
   return null;
+}
+
+/** A forward target's refusal, or null. */
+export function checkForwardUrl(raw: string, policy: UrlPolicy): Promise<string | null> {
+  return urlRefusal(raw, policy, {
+    notUrl: (r) => `\`${r}\` is not a URL`,
+    scheme: (p) => `only http:// and https:// URLs can be forward targets, not ${p}`,
+    credentials: 'URLs with user:password@ are not supported as forward targets',
+  });
 }
