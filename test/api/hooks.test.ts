@@ -179,4 +179,13 @@ describe('HTTP API: hooks', () => {
     // Testing is not a change: allowed.
     expect((await api.call('POST', `/hooks/${id}/test`)).status).toBe(202);
   });
+  it('shows threads, and no URL for hooks that receive nothing over HTTP', async () => {
+    const created = hookWithSecretsSchema.parse((await createGithub({ threads: true })).body);
+    expect(created.threads).toBe(true);
+    expect((await api.call('GET', `/hooks/${created.id}`)).body.threads).toBe(true);
+    const docker = await api.call('POST', '/hooks', { service: 'docker', channel_id: IDS.channel });
+    expect(docker.status).toBe(201);
+    expect(docker.body.url).toBeNull();
+    expect(docker.body.threads).toBe(false);
+  });
 });
