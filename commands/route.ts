@@ -1,5 +1,5 @@
 import { updateHook } from '../src/hooks/manage.js';
-import { routeView } from '../src/hooks/route-settings.js';
+import { routeView, windowText } from '../src/hooks/route-settings.js';
 import type { FilterSettings, RouteSetting } from '../src/hooks/schema.js';
 import { parseFilterTerm } from '../src/rules/filters.js';
 import { describeMatch, routeEvent } from '../src/rules/routes.js';
@@ -12,12 +12,13 @@ import { resolveRef } from './resolve-ref.js';
 
 /** The usage line of `route`. */
 export const routeUsage = (p: string) =>
-  `${p} <ref> route add "event=release" #channel [--template "…"] [--continue]  |  route list  |  route remove <n>  |  route unrouted channel|drop`;
+  `${p} <ref> route add "event=release" #channel [--template "…"] [--continue] [--ping @role] [--aggregate 5m]  |  route list  |  route remove <n>  |  route unrouted channel|drop`;
 
 /** A hook's routes, numbered as `route remove` takes them. */
 export function describeRoutes(hook: Hook): string {
   if (!hook.routes.length) return `**${hook.id}** has no routes: every event goes to <#${hook.channelId}>.`;
-  const lines = hook.routes.map((r, i) => `${i + 1}. \`${describeMatch(r.match)}\` → <#${r.channelId}>${r.template ? ' (own template)' : ''}${r.continue ? ' · continue' : ''}`);
+  const lines = hook.routes.map((r, i) => `${i + 1}. \`${describeMatch(r.match)}\` → <#${r.channelId}>${r.template ? ' (own template)' : ''}${r.continue ? ' · continue' : ''}`
+    + `${r.mentions?.length ? ` · pings ${r.mentions.join(' ')}` : ''}${r.aggregateSeconds ? ` · digest every ${windowText(r.aggregateSeconds)}` : ''}`);
   const rest = hook.unrouted === 'drop' ? 'Events no route matches are dropped.' : `Events no route matches go to <#${hook.channelId}>.`;
   return [`🔀 Routes of **${hook.id}** (the first match takes an event unless it says continue):`, ...lines, rest].join('\n');
 }
@@ -57,13 +58,21 @@ async function addRoute(hook: Hook, args: string[], ctx: CommandContext, u: stri
     const o = opts[i].toLowerCase();
     if (o === '--continue') route.continue = true;
     else if (o === '--template' && opts[i + 1] !== undefined) route.template = opts[++i];
+    else if (o === '--ping' && opts[i + 1] !== undefined) {
+      // In chat, @role arrives as <@&id>; a bare id is taken as a role's.
+      const who = opts[++i].split(',').filter(Boolean).map((m) => (/^\d{17,20}$/.test(m) ? `<@&${m}>` : m));
+      const bad = who.find((m) => !/^<@[&!]?\d{17,20}>$/.test(m));
+      if (bad !== undefined || !who.length) return text(MSG.parse(`--ping takes a role or user mention like @oncall, not \`${bad ?? ''}\``, u));
+      route.mentions = [...(route.mentions ?? []), ...who];
+    } else if (o === '--aggregate' && opts[i + 1] !== undefined) route.aggregate = opts[++i];
     else return text(MSG.parse(`I don't know \`${opts[i]}\``, u));
   }
   const r = await updateHook(ctx, hook, { routes: [...routeView(hook.routes), route] }, 'chat');
   if (!r.ok) return refusal(r.problem, u);
   ctx.kick();
   const n = r.value.hook.routes.length;
-  return text(`🔀 Route ${n} of **${hook.id}**: events matching \`${describeMatch(r.value.hook.routes[n - 1].match)}\` go to <#${channel}>${route.continue ? ' (and later routes are tried too)' : ''}.\n${describeRoutes(r.value.hook)}`);
+  const extra = [route.mentions ? `pinging ${route.mentions.join(' ')}` : '', route.aggregate ? `as one digest every **${route.aggregate}**` : ''].filter(Boolean).join(', ');
+  return text(`🔀 Route ${n} of **${hook.id}**: events matching \`${describeMatch(r.value.hook.routes[n - 1].match)}\` go to <#${channel}>${extra ? ` ${extra}` : ''}${route.continue ? ' (and later routes are tried too)' : ''}.\n${describeRoutes(r.value.hook)}`);
 }
 
 /** `!hook <ref> route …`: a hook's routes to other channels by the event's fields (like Alertmanager). */

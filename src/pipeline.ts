@@ -6,7 +6,7 @@ import { DEFAULT_URL_POLICY, type UrlPolicy } from './forward/url-policy.js';
 import type { Metrics } from './metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { debounce } from './pipeline/debounce.js';
-import { createDigests, digestWindow, type DigestWindow } from './pipeline/digests.js';
+import { createDigests, digestWindow, routeWindows, type DigestWindow } from './pipeline/digests.js';
 import { processEvent } from './pipeline/process-event.js';
 import type { Clock, Notifier } from './ports.js';
 import { singleFlight } from './lib/single-flight.js';
@@ -67,6 +67,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const hooks = new Map<string, Hook | undefined>();
     const targets = new Map<string, Hook[]>();
     const windows = new Map<string, DigestWindow | undefined>();
+    const routeWindowEnds = new Map<string, number>();
     const ciBatch = newCiBatchState();
     const threads = newThreadBatch();
     const results: EventResult[] = [];
@@ -80,6 +81,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const window = hook && windows.get(hook.id);
       results.push(await processEvent({ store, log }, ev, {
         hook, targets: (hook && targets.get(hook.channelId)) ?? [], windowEnd: window?.end, quietSeconds: window?.quietSeconds, ciBatch, threads,
+        routeWindow: hook && routeWindows(store, clock.now(), routeWindowEnds, hook),
       }));
     }
     await store.completeEvents(results, new Date(clock.now()).toISOString());

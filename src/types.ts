@@ -371,9 +371,9 @@ export interface QuietHours { from: string; to: string; tz: string }
 
 /**
  * A hook's route (src/rules/routes.ts): events whose fields match `match` (stored filter terms, as `filters`) go to
- * `channelId`, with `template` when given; the first matching route takes an event unless it says `continue`.
+ * `channelId` (with its `template`, `mentions` and own digest window `aggregateSeconds`), first match unless `continue`.
  */
-export interface HookRoute { match: Record<string, string>; channelId: string; template?: string; continue?: boolean }
+export interface HookRoute { match: Record<string, string>; channelId: string; template?: string; continue?: boolean; mentions?: string[]; aggregateSeconds?: number }
 /** Where events no route matches go: the hook's own channel, or nowhere. */
 export type UnroutedPolicy = 'channel' | 'drop';
 

@@ -84,6 +84,8 @@ export function buildSlashCommands() {
         { type: STR, name: 'template', description: 'add: this route\'s own mustache template', max_length: 2000 },
         { type: STR, name: 'continue', description: 'add: also try later routes', choices: [{ name: 'yes', value: 'yes' }] },
         { type: STR, name: 'value', description: 'remove: the route number; unrouted: channel or drop' },
+        { type: ApplicationCommandOptionType.Mentionable, name: 'ping', description: 'add: the role or user this route\'s messages mention' },
+        { type: STR, name: 'aggregate', description: 'add: this route\'s own digest window, e.g. 5m (30s … 24h)' },
       ] },
       { type: S, name: 'poll', description: 'Watch an RSS, Atom or JSON feed, or a JSON URL (the same again resumes it)', options: [
         { type: STR, name: 'url', description: 'the feed or JSON URL', required: true, max_length: 2000 },
@@ -131,7 +133,8 @@ export function interactionArgs(sub: string, get: (name: string) => string | nul
     case 'route': {
       const action = get('action') ?? 'list';
       if (action !== 'add') return [get('hook') ?? '', 'route', action, ...(get('value') ? [get('value')!] : [])];
-      return [get('hook') ?? '', 'route', 'add', get('match') ?? '', get('channel') ?? '', ...opt('template', 'template'), ...(get('continue') === 'yes' ? ['--continue'] : [])];
+      return [get('hook') ?? '', 'route', 'add', get('match') ?? '', get('channel') ?? '', ...opt('template', 'template'), ...(get('continue') === 'yes' ? ['--continue'] : []),
+        ...opt('ping', 'ping'), ...opt('aggregate', 'aggregate')];
     }
     case 'alert-if': {
       const rule = (get('rule') ?? '').trim();

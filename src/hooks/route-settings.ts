@@ -3,7 +3,7 @@ import { SPECIAL_KEYS } from '../rules/filters.js';
 import type { Hook, NewHook } from '../store/store.js';
 import type { HookRoute, HookService } from '../types.js';
 import type { HookPatch, RouteSetting } from './schema.js';
-import { filterSettings, storedFilters, type Issue } from './settings.js';
+import { durationMs, filterSettings, storedFilters, type Issue } from './settings.js';
 
 /**
  * A hook's routes (`routes`, `unrouted`) in their stored form, checked: each route's `match` as a filter (same keys,
@@ -32,7 +32,23 @@ function storedRoute(service: HookService, r: RouteSetting, i: number, issues: I
       issues.push({ path: ['routes', i, 'template'], message: `the template does not parse: ${err.message}` });
     }
   }
-  return { match, channelId: r.channel, ...(r.template !== undefined ? { template: r.template } : {}), ...(r.continue ? { continue: true } : {}) };
+  let aggregateSeconds: number | undefined;
+  if (r.aggregate !== undefined) {
+    const ms = durationMs(r.aggregate);
+    if (ms === null || ms < 30_000 || ms > 86_400_000 || ms % 1000 !== 0) issues.push({ path: ['routes', i, 'aggregate'], message: `"${r.aggregate}" is not a window from 30s to 24h` });
+    else aggregateSeconds = ms / 1000;
+  }
+  const mentions = r.mentions && [...new Set(r.mentions.map((m) => m.replace('<@!', '<@')))];
+  return {
+    match, channelId: r.channel, ...(r.template !== undefined ? { template: r.template } : {}), ...(r.continue ? { continue: true } : {}),
+    ...(mentions ? { mentions } : {}), ...(aggregateSeconds ? { aggregateSeconds } : {}),
+  };
+}
+
+/** 300 → "5m": a window as a user writes it. */
+export function windowText(seconds: number): string {
+  for (const [unit, s] of [['d', 86_400], ['h', 3600], ['m', 60]] as const) if (seconds % s === 0) return `${seconds / s}${unit}`;
+  return `${seconds}s`;
 }
 
 /**
@@ -67,5 +83,6 @@ export function routeView(routes: HookRoute[]): RouteSetting[] {
   return routes.map((r) => ({
     match: filterSettings(r.match), channel: r.channelId,
     ...(r.template !== undefined ? { template: r.template } : {}), ...(r.continue ? { continue: true } : {}),
+    ...(r.mentions?.length ? { mentions: [...r.mentions] } : {}), ...(r.aggregateSeconds ? { aggregate: windowText(r.aggregateSeconds) } : {}),
   }));
 }

@@ -145,10 +145,14 @@ export const routeSchema = z.object({
   template: z.string().max(2000, 'a template is at most 2000 characters').refine((t) => t.trim().length > 0, 'a template cannot be empty')
     .describe('A mustache template for this route\'s messages (else the hook\'s templates).').optional(),
   continue: z.boolean({ error: 'continue must be true or false' }).describe('Also try the routes after this one (default: the first match takes the event).').optional(),
+  mentions: z.array(z.string().regex(/^<@[&!]?\d{17,20}>$/, 'a mention is a role or user like <@&123456789012345678> or <@123456789012345678>'), { error: 'mentions must be a list like ["<@&123456789012345678>"]' })
+    .min(1, 'list at least one mention, or leave mentions out').max(10, 'a route mentions at most 10 roles or users')
+    .describe('Roles or users this route\'s messages mention (only these may ping; such a message is never packed with others).').optional(),
+  aggregate: durationSchema.describe('This route\'s own digest window (30s to 24h): its events wait and are posted as one digest in its channel; failures are posted at once.').optional(),
 }).strict();
 export const routesSchema = z.array(routeSchema, { error: 'must be a list of routes like [{"match": {"event": "release"}, "channel": "123…"}]' })
   .max(25, 'a hook has at most 25 routes')
-  .describe('Routes by the event\'s fields, in order (like Alertmanager): the first matching route takes the event unless it says continue; events no route matches go to channel_id (or are dropped, see unrouted). Digests use the hook\'s aggregate setting and channel.');
+  .describe('Routes by the event\'s fields, in order (like Alertmanager): the first matching route takes the event unless it says continue; events no route matches go to channel_id (or are dropped, see unrouted). A route may mention roles/users and have its own digest window.');
 export const unroutedSchema = z.enum(['channel', 'drop'], { error: 'must be "channel" (the hook\'s channel) or "drop"' })
   .describe('Where events no route matches go: "channel" (channel_id, the default) or "drop".');
 

@@ -1,6 +1,7 @@
 import { formatDigest } from '../../formatters/digest.js';
 import { quietSeconds, quietUntil } from '../lib/quiet-hours.js';
 import type { Clock } from '../ports.js';
+import { withMentions } from '../rules/routes.js';
 import type { Hook, Store } from '../store/store.js';
 
 /** A digest this late (after its window closed) says so. */
@@ -24,6 +25,22 @@ export async function digestWindow(store: Pick<Store, 'openDigestWindow'>, hook:
   return { end: (await store.openDigestWindow(hook.id, now)) ?? now + hook.aggregateSeconds * 1000 };
 }
 
+/** The end of a route's open digest window in `channelId` (or of a new one), read once per batch per hook and channel. */
+export type RouteWindow = (channelId: string, seconds: number) => Promise<number>;
+
+/** A batch's `RouteWindow` for `hook`: windows opened earlier in the batch are not stored yet, hence the cache. */
+export function routeWindows(store: Pick<Store, 'openDigestWindow'>, now: number, cache: Map<string, number>, hook: Hook): RouteWindow {
+  return async (channelId, seconds) => {
+    const key = `${hook.id}:${channelId}`;
+    let end = cache.get(key);
+    if (end === undefined) {
+      end = (await store.openDigestWindow(hook.id, now, channelId)) ?? now + seconds * 1000;
+      cache.set(key, end);
+    }
+    return end;
+  };
+}
+
 export interface Digests {
   /** Posts the digests of closed windows, then sets the timer for the next window end. */
   flush(): Promise<void>;
@@ -41,8 +58,12 @@ export function createDigests(deps: { store: Store; clock: Clock; onDue: () => v
     for (const d of await store.dueDigests(now)) {
       const hook = await store.getHook(d.hookId);
       if (!hook) continue;
-      const body = formatDigest(d.items, { windowSeconds: d.windowSeconds, late: now - d.windowEnd > LATE_MS });
-      await store.completeDigest(d.hookId, d.windowEnd, { channelId: hook.channelId, hookId: hook.id, body: { ...body } }, new Date(now).toISOString());
+      let body = formatDigest(d.items, { windowSeconds: d.windowSeconds, late: now - d.windowEnd > LATE_MS });
+      // A route's own digest goes to its channel, with the route's mentions (if it still has them).
+      const route = d.channelId ? hook.routes.find((r) => r.channelId === d.channelId && r.aggregateSeconds) : undefined;
+      if (route?.mentions?.length) body = withMentions(body, route.mentions);
+      const message = { channelId: d.channelId ?? hook.channelId, hookId: hook.id, body: { ...body } };
+      await store.completeDigest(d.hookId, d.windowEnd, message, new Date(now).toISOString(), d.channelId);
     }
     const next = await store.nextDigestAt();
     if (timer) clearTimeout(timer);

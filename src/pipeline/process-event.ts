@@ -7,8 +7,9 @@ import { tellCiStory, type CiBatchState } from '../ci/story.js';
 import { forwardsFor } from '../forward/select.js';
 import { TEST_DELIVERY_PREFIX } from '../samples/github-push.js';
 import { routeThreads, type ThreadBatch } from '../threads/route.js';
+import type { RouteWindow } from './digests.js';
 import { ownChannelOnly, routedMessages } from './routed.js';
-import type { EventResult, Hook, NewOutboxRow, Store, StoredEvent } from '../store/store.js';
+import type { EventResult, Hook, NewDigestItem, NewOutboxRow, Store, StoredEvent } from '../store/store.js';
 import type { DiscordMessage } from '../types.js';
 
 /** What processing one event needs to know besides the event: read once per batch by the pipeline. */
@@ -25,6 +26,8 @@ export interface EventScope {
   ciBatch: CiBatchState;
   /** Subject threads read or opened in this batch. */
   threads: ThreadBatch;
+  /** The open digest window of a route's own channel (routes with `aggregate`); without it, routes post at once. */
+  routeWindow?: RouteWindow;
 }
 
 /** Parses a stored delivery, once: JSON, then the service's parser. Throws (ParseError, SyntaxError). */
@@ -96,12 +99,38 @@ async function eventResult(store: Store, hook: Hook, parsed: ParsedEvent, scope:
   const forwards = forwardsFor(scope.targets, stored.id, hook, event, payload);
   // In a digest window, the event waits for the digest; failures bypass it unless told otherwise.
   const bypass = !scope.quietSeconds && hook.aggregateExcept !== 'none' && event.status === 'failure';
-  if (windowEnd !== undefined && !bypass) {
+  // Quiet hours hold everything; otherwise a route with its own window keeps its messages for its channel's digest.
+  const own = scope.quietSeconds ? { rows: routed.rows, digests: [], notes: [] } : await routeDigests(hook, routed, event, scope, test);
+  const routeNote = own.notes.length ? ` (${own.notes.join('; ')})` : '';
+  if (windowEnd !== undefined && !bypass && own.rows.length) {
     const why = scope.quietSeconds ? 'quiet hours, digest' : 'digest';
     return withPre({
-      ...outcome(stored, `aggregated: ${why} at ${new Date(windowEnd).toISOString()}`), forwards,
+      ...outcome(stored, `aggregated: ${why} at ${new Date(windowEnd).toISOString()}${routeNote}`), forwards, routeDigests: own.digests,
       digest: { hookId: hook.id, windowEnd, windowSeconds: scope.quietSeconds ?? hook.aggregateSeconds, item: { ...digestItem(event) } },
     });
   }
-  return withPre({ ...outcome(stored, routed.outcome, routed.rows), forwards });
+  if (!own.rows.length) return withPre({ ...outcome(stored, `aggregated: ${own.notes.join('; ')}`), forwards, routeDigests: own.digests });
+  return withPre({ ...outcome(stored, `${routed.outcome}${routeNote}`, own.rows), forwards, routeDigests: own.digests });
+}
+
+/**
+ * Splits a routed event's messages: those of routes with their own `aggregate` wait in that route channel's digest
+ * window (failures and test events bypass it, as with the hook's own aggregation); the rest are posted.
+ */
+async function routeDigests(
+  hook: Hook, routed: { rows: NewOutboxRow[]; destinations: { channelId: string; aggregateSeconds?: number }[] },
+  event: ParsedEvent['event'], scope: EventScope, test: boolean,
+): Promise<{ rows: NewOutboxRow[]; digests: NewDigestItem[]; notes: string[] }> {
+  const out = { rows: [] as NewOutboxRow[], digests: [] as NewDigestItem[], notes: [] as string[] };
+  for (const [i, d] of routed.destinations.entries()) {
+    const seconds = d.aggregateSeconds;
+    if (!seconds || !scope.routeWindow || test || event.status === 'failure') {
+      out.rows.push(routed.rows[i]);
+      continue;
+    }
+    const windowEnd = await scope.routeWindow(d.channelId, seconds);
+    out.digests.push({ hookId: hook.id, channelId: d.channelId, windowEnd, windowSeconds: seconds, item: { ...digestItem(event) } });
+    out.notes.push(`route digest in <#${d.channelId}> at ${new Date(windowEnd).toISOString()}`);
+  }
+  return out;
 }

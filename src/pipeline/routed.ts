@@ -1,5 +1,5 @@
 import { renderEvent } from '../../formatters/format-event.js';
-import { describeMatch, routeEvent } from '../rules/routes.js';
+import { describeMatch, routeEvent, withMentions, type Destination } from '../rules/routes.js';
 import type { EventResult, Hook, NewOutboxRow } from '../store/store.js';
 import type { DiscordMessage, NormalizedEvent } from '../types.js';
 
@@ -7,9 +7,10 @@ import type { DiscordMessage, NormalizedEvent } from '../types.js';
  * A kept event's messages, one outbox row per destination channel (src/rules/routes.ts): each rendered with its
  * route's template, else the hook's template for the event, else the default layout (a CI run's own body when there
  * is no template). The outbox posts per channel, so order, pacing, packing and exactly-once hold per destination.
+ * A route's mentions go first in its message, and such a message has no packed `line`: it is never packed with others.
  */
 export type Routed =
-  | { ok: true; rows: NewOutboxRow[]; outcome: string }
+  | { ok: true; rows: NewOutboxRow[]; destinations: Destination[]; outcome: string }
   | { ok: false; reason: string };
 
 export function routedMessages(hook: Hook, event: NormalizedEvent, payload: unknown, ciBody?: DiscordMessage): Routed {
@@ -20,11 +21,12 @@ export function routedMessages(hook: Hook, event: NormalizedEvent, payload: unkn
     const template = d.template ?? hookTemplate;
     const { body, line } = renderEvent(event, template, payload);
     const message = ciBody && !template ? ciBody : body;
+    if (d.mentions?.length) return { channelId: d.channelId, hookId: hook.id, body: { ...withMentions(message, d.mentions) } };
     return { channelId: d.channelId, hookId: hook.id, body: { ...message }, line };
   });
-  if (!hook.routes?.length) return { ok: true, rows, outcome: 'posted' };
+  if (!hook.routes?.length) return { ok: true, rows, destinations, outcome: 'posted' };
   const via = destinations.map((d) => (d.routeIndex === null ? `unrouted → <#${d.channelId}>` : `route ${d.routeIndex + 1} (${describeMatch(hook.routes[d.routeIndex].match)}) → <#${d.channelId}>`));
-  return { ok: true, rows, outcome: `posted via ${via.join(', ')}` };
+  return { ok: true, rows, destinations, outcome: `posted via ${via.join(', ')}` };
 }
 
 /**

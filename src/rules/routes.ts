@@ -1,5 +1,5 @@
 import type { Hook } from '../store/store.js';
-import type { NormalizedEvent } from '../types.js';
+import type { DiscordMessage, NormalizedEvent } from '../types.js';
 import { matchStored } from './filters.js';
 
 /** Where one event goes: a channel, the template for it (a route's own), and which route sent it there (null: none). */
@@ -8,6 +8,10 @@ export interface Destination {
   template?: string;
   /** The route's position (0-based) in the hook's routes; null when no route matched (the hook's own channel). */
   routeIndex: number | null;
+  /** Who the route's messages mention. */
+  mentions?: string[];
+  /** The route's own digest window (s). */
+  aggregateSeconds?: number;
 }
 
 /** Whether an event matches every term of a route (the filter grammar: lists, `*` globs, `!=`, regex, contains). */
@@ -27,13 +31,35 @@ export function routeEvent(hook: Pick<Hook, 'channelId' | 'routes' | 'unrouted'>
   for (const [i, route] of routes.entries()) {
     if (!routeMatches(route.match, event, payload)) continue;
     if (!out.some((d) => d.channelId === route.channelId)) {
-      out.push({ channelId: route.channelId, ...(route.template !== undefined ? { template: route.template } : {}), routeIndex: i });
+      out.push({
+        channelId: route.channelId, ...(route.template !== undefined ? { template: route.template } : {}), routeIndex: i,
+        ...(route.mentions?.length ? { mentions: route.mentions } : {}), ...(route.aggregateSeconds ? { aggregateSeconds: route.aggregateSeconds } : {}),
+      });
     }
     if (!route.continue) return out;
   }
   if (out.length) return out;
   if (routes.length && hook.unrouted === 'drop') return [];
   return [{ channelId: hook.channelId, routeIndex: null }];
+}
+
+/** `<@&1…>`, `<@2…>` → the `allowed_mentions` that lets exactly those roles and users be pinged (never everyone). */
+export function allowedMentions(mentions: readonly string[]): { parse: string[]; roles?: string[]; users?: string[] } {
+  const roles: string[] = [];
+  const users: string[] = [];
+  for (const m of mentions) {
+    const role = /^<@&(\d{17,20})>$/.exec(m);
+    const user = /^<@!?(\d{17,20})>$/.exec(m);
+    if (role && !roles.includes(role[1])) roles.push(role[1]);
+    else if (user && !users.includes(user[1])) users.push(user[1]);
+  }
+  return { parse: [], ...(roles.length ? { roles } : {}), ...(users.length ? { users } : {}) };
+}
+
+/** A message with `mentions` put first in its content; only they may ping (Discord's limit of 2000 characters kept). */
+export function withMentions(body: DiscordMessage, mentions: readonly string[]): DiscordMessage {
+  const content = [mentions.join(' '), body.content].filter(Boolean).join('\n');
+  return { ...body, content: content.length > 2000 ? `${content.slice(0, 1999)}…` : content, allowed_mentions: allowedMentions(mentions) };
 }
 
 /** `event=release,tag=v*` — a route's match as the chat grammar writes it. */

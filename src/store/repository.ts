@@ -170,9 +170,10 @@ export interface ForwardRow {
 export type NewForward = Pick<ForwardRow, 'hookId' | 'messageId' | 'url' | 'body'>;
 export type ForwardPatch = Partial<Pick<ForwardRow, 'state' | 'attempts' | 'nextAttemptAt' | 'lastStatus' | 'lastError' | 'sentAt'>>;
 
-export type NewDigestItem = { hookId: string; windowEnd: number; windowSeconds: number; item: DigestItem };
+/** `channelId`: a route's own digest window, posted there; null or left out = the hook's own digest (its channel). */
+export type NewDigestItem = { hookId: string; channelId?: string | null; windowEnd: number; windowSeconds: number; item: DigestItem };
 /** A closed digest window of one hook, with its items in arrival order. */
-export type DueDigest = { hookId: string; windowEnd: number; windowSeconds: number; items: DigestItem[] };
+export type DueDigest = { hookId: string; channelId: string | null; windowEnd: number; windowSeconds: number; items: DigestItem[] };
 
 /** A delivery answered 4xx: kept so "why didn't it post?" has an answer. Never its body. */
 export interface Rejection {
@@ -207,6 +208,8 @@ export type IdempotencyClaim = { claimed: true } | { claimed: false; hookId: str
 
 export type EventResult = {
   eventId: number; outcome: string; messages: NewOutboxRow[]; forwards?: NewForward[]; digest?: NewDigestItem; ci?: CiUpdate;
+  /** Items for routes' own digest windows (src/pipeline/route-digests.ts). */
+  routeDigests?: NewDigestItem[];
 };
 
 /**
@@ -249,12 +252,12 @@ export interface Store {
   completeEvent(eventId: number, outcome: string, messages: NewOutboxRow[], at: string): Promise<void>;
   /** completeEvent for a batch, in one transaction. */
   completeEvents(results: EventResult[], at: string): Promise<void>;
-  /** The end of a hook's open digest window (after `nowMs`), if any. */
-  openDigestWindow(hookId: string, nowMs: number): Promise<number | undefined>;
-  /** Digest windows that have closed: one entry per (hook, window). */
+  /** The end of a hook's open digest window (after `nowMs`), if any; with `channelId`, that route channel's window. */
+  openDigestWindow(hookId: string, nowMs: number, channelId?: string | null): Promise<number | undefined>;
+  /** Digest windows that have closed: one entry per (hook, channel, window). */
   dueDigests(nowMs: number): Promise<DueDigest[]>;
-  /** Replaces a closed window's items by its digest message, atomically. */
-  completeDigest(hookId: string, windowEnd: number, message: NewOutboxRow, at: string): Promise<void>;
+  /** Replaces a closed window's items (of the hook's own digest, or of `channelId`'s) by its digest message, atomically. */
+  completeDigest(hookId: string, windowEnd: number, message: NewOutboxRow, at: string, channelId?: string | null): Promise<void>;
   nextDigestAt(): Promise<number | undefined>;
   dueForwards(nowMs: number, limit: number): Promise<ForwardRow[]>;
   nextForwardDueAt(): Promise<number | undefined>;

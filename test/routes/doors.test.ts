@@ -104,7 +104,7 @@ describe('routes in chat', () => {
     expect(added).toContain(`🔀 Route 1 of **hook_001**: events matching \`event=deploy* env!=staging\` go to <#${IDS.otherChannel}> (and later routes are tried too).`);
     expect(await say(api, `!hook hook_001 route add "event=alert" <#${IDS.channel}>`)).toContain('Route 2 of **hook_001**');
     expect(await say(api, `!hook hook_001 route add "event=x" <#${UNKNOWN_CHANNEL}>`))
-      .toBe(`⚠️ routes[2].channel: that route is refused: the bot cannot see channel ${UNKNOWN_CHANNEL} (Discord answered 404): check the id, and that the bot may view that channel\nUsage: \`!hook <ref> route add "event=release" #channel [--template "…"] [--continue]  |  route list  |  route remove <n>  |  route unrouted channel|drop\``);
+      .toBe(`⚠️ routes[2].channel: that route is refused: the bot cannot see channel ${UNKNOWN_CHANNEL} (Discord answered 404): check the id, and that the bot may view that channel\nUsage: \`!hook <ref> route add "event=release" #channel [--template "…"] [--continue] [--ping @role] [--aggregate 5m]  |  route list  |  route remove <n>  |  route unrouted channel|drop\``);
     expect(await say(api, '!hook hook_001 route add "event" #general')).toContain('is not `key=value`');
     const member = api.discord.userSays(IDS.member, '!hook hook_001 route remove 1');
     expect(String((await api.discord.waitFor(() => api!.discord.repliesTo(member)[0])).body.content)).toContain('Manage Webhooks');

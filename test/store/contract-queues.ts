@@ -124,6 +124,25 @@ export function queueContract(ctx: Ctx) {
       expect(await store.nextDigestAt()).toBe(60_000);
       expect((await store.dueOutbox(0, 10)).map((r) => r.body.content)).toEqual(['2 events']);
     });
+
+    it('keeps a route channel\'s window apart from the hook\'s own', async () => {
+      const { store } = ctx;
+      const ev = await store.storeDeliveries(['a', 'b'].map((d) => delivery(d)));
+      const R = '100000000000000099';
+      await store.completeEvents([
+        { eventId: ev[0].id, outcome: 'digest', messages: [], digest: { hookId: 'hook_001', windowEnd: 60_000, windowSeconds: 60, item: digestItem('own') } },
+        { eventId: ev[1].id, outcome: 'digest', messages: [], routeDigests: [{ hookId: 'hook_001', channelId: R, windowEnd: 300_000, windowSeconds: 300, item: digestItem('routed') }] },
+      ], T0);
+      expect(await store.openDigestWindow('hook_001', 10_000)).toBe(60_000);
+      expect(await store.openDigestWindow('hook_001', 10_000, R)).toBe(300_000);
+      expect(await store.openDigestWindow('hook_001', 10_000, '100000000000000098')).toBeUndefined();
+      expect((await store.dueDigests(300_000)).map((d) => [d.channelId, d.windowEnd, d.items.map((i) => i.title)])).toEqual([
+        [null, 60_000, ['own']], [R, 300_000, ['routed']],
+      ]);
+      await store.completeDigest('hook_001', 300_000, { channelId: R, hookId: 'hook_001', body: { content: 'routed digest' } }, T0, R);
+      expect((await store.dueDigests(300_000)).map((d) => d.channelId)).toEqual([null]);
+      expect((await store.dueOutbox(0, 10)).map((r) => [r.channelId, r.body.content])).toEqual([[R, 'routed digest']]);
+    });
   });
 
   describe('pruning', () => {

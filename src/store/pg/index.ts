@@ -54,6 +54,7 @@ export function createPgStore(db: Db): Store {
       await outbox.insert(tx, r.messages, at, r.eventId, r.ci);
       for (const f of r.forwards ?? []) await forwards.insert(tx, f, at, r.eventId);
       if (r.digest) await digests.add(tx, r.digest, at);
+      for (const d of r.routeDigests ?? []) await digests.add(tx, d, at);
     }
   });
 

@@ -119,6 +119,8 @@ export const forwards = pgTable('forwards', {
 export const digestItems = pgTable('digest_items', {
   id: id(),
   hookId: text('hook_id').notNull(),
+  /** A route's own digest goes to this channel; null = the hook's own digest (its channel). */
+  channelId: text('channel_id'),
   windowEnd: epochMs('window_end').notNull(),
   windowSeconds: integer('window_seconds').notNull(),
   item: json('item').$type<DigestItem>().notNull(),

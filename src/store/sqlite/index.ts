@@ -40,6 +40,7 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
         outbox.insert(r.messages, at, r.eventId, r.ci);
         for (const f of r.forwards ?? []) forwards.insert(f, at, r.eventId);
         if (r.digest) digests.add(r.digest, at);
+        for (const d of r.routeDigests ?? []) digests.add(d, at);
       }
     });
   };

@@ -132,6 +132,8 @@ export const forwards = sqliteTable('forwards', {
 export const digestItems = sqliteTable('digest_items', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   hookId: text('hook_id').notNull(),
+  /** A route's own digest goes to this channel; null = the hook's own digest (its channel). */
+  channelId: text('channel_id'),
   windowEnd: integer('window_end').notNull(), // epoch ms
   windowSeconds: integer('window_seconds').notNull(),
   item: text('item', { mode: 'json' }).$type<DigestItem>().notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "digest_items" ADD COLUMN "channel_id" text;

@@ -1,0 +1,1 @@
+ALTER TABLE `digest_items` ADD `channel_id` text;
