@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import type { PageQuery, Store } from '../repository.js';
 import type { Db } from './open-database.js';
@@ -38,7 +39,7 @@ export function createDeliveryLog(db: Db) {
     },
     async recordRejections(rows) {
       if (rows.length === 0) return;
-      db.transaction(() => {
+      writeTx(db, () => {
         for (const r of rows) db.insert(rejectedDeliveries).values(r).run();
       });
     },
@@ -49,7 +50,7 @@ export function createDeliveryLog(db: Db) {
       return db.select().from(rejectedDeliveries).where(eq(rejectedDeliveries.id, id)).get();
     },
     async claimIdempotencyKey(key, fingerprint, at) {
-      return db.transaction(() => {
+      return writeTx(db, () => {
         const inserted = db.insert(idempotencyKeys).values({ key, fingerprint, createdAt: at }).onConflictDoNothing().run().changes > 0;
         if (inserted) return { claimed: true } as const;
         const seen = db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get()!;

@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { and, asc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { DueDigest, NewDigestItem, Store } from '../repository.js';
 import type { Db } from './open-database.js';
@@ -33,7 +34,7 @@ export function createDigests(db: Db, outbox: ReturnType<typeof createOutbox>) {
       return [...groups.values()];
     },
     async completeDigest(hookId, windowEnd, message, at, channelId) {
-      db.transaction(() => {
+      writeTx(db, () => {
         db.delete(digestItems).where(and(eq(digestItems.hookId, hookId), ofChannel(channelId), eq(digestItems.windowEnd, windowEnd))).run();
         outbox.insert([message], at);
       });

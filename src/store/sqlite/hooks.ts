@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Hook, Store } from '../repository.js';
 import type { createMeta } from './meta.js';
@@ -45,7 +46,7 @@ export function createHooks(db: Db, meta: ReturnType<typeof createMeta>, opts: H
   };
 
   /** `hook_001`, `hook_002`, …: numbers are never reused, even after a hook is deleted. */
-  const nextHookId = () => db.transaction(() => {
+  const nextHookId = () => writeTx(db, () => {
     const stored = meta.get('next_hook');
     const n = stored !== undefined ? Number(stored) : 1;
     meta.set('next_hook', String(n + 1));

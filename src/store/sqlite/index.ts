@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { sql } from 'drizzle-orm';
 import type { EventResult, Store } from '../repository.js';
 import { createCiRuns } from './ci-runs.js';
@@ -33,7 +34,7 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
 
   /** Marks each event processed and stores what it produced; an event already processed is left alone. */
   const completeBatch = (results: EventResult[], at: string) => {
-    db.transaction(() => {
+    writeTx(db, () => {
       for (const r of results) {
         if (!events.markProcessed(r.eventId, r.outcome, at)) continue;
         if (r.ci) ciRuns.save(r.ci, at);
@@ -61,7 +62,7 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
       hooks.forget(id);
     },
     async deleteHook(id) {
-      return db.transaction(() => {
+      return writeTx(db, () => {
         const gone = hooks.deleteRow(id);
         events.deleteOfHook(id);
         outbox.failPendingOfHook(id, 'hook deleted');
@@ -74,7 +75,7 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
       });
     },
     async storeDeliveries(rows) {
-      const stored = db.transaction(() => rows.map((e) => {
+      const stored = writeTx(db, () => rows.map((e) => {
         const r = events.insert(e);
         if (!r.duplicate) hooks.touchDelivery(e.hookId, e.receivedAt);
         return r;
@@ -85,7 +86,7 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
       return stored;
     },
     async recordPollItems(hookId, itemIds, rows, nowMs, forgetBefore) {
-      const stored = db.transaction(() => {
+      const stored = writeTx(db, () => {
         const r = rows.map((e) => events.insert(e));
         polls.markSeen(hookId, itemIds, nowMs, forgetBefore);
         rows.forEach((e, i) => { if (!r[i].duplicate) hooks.touchDelivery(e.hookId, e.receivedAt); });
@@ -101,7 +102,7 @@ export function createSqliteStore(db: Db, opts: HookCacheOptions = {}): Store {
       completeBatch(results, at);
     },
     async prune(before, maxEvents) {
-      return db.transaction(() => {
+      return writeTx(db, () => {
         const pruned = { events: events.prune(before, maxEvents), messages: outbox.prune(before) };
         forwards.prune(before);
         ciRuns.prune(before);

@@ -25,3 +25,16 @@ export function openDatabase(path: string, opts: { migrate?: boolean } = {}): { 
   if (opts.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
   return { db, close: () => sqlite.close() };
 }
+
+type TxCallback = Parameters<Db['transaction']>[0];
+type Tx = Parameters<TxCallback>[0];
+
+/**
+ * A write transaction, begun IMMEDIATE: it takes the write lock at BEGIN, waiting (busy_timeout) while the other
+ * connection (the processing worker) writes. A deferred transaction that reads first would instead fail at once
+ * with "database is locked" when the other connection committed in between (WAL cannot upgrade a stale snapshot).
+ * Nested calls become savepoints.
+ */
+export function writeTx<T>(db: Db, fn: (tx: Tx) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' }) as T;
+}

@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { and, asc, count, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { CiUpdate, NewOutboxRow, Store } from '../repository.js';
 import type { createCiRuns } from './ci-runs.js';
@@ -66,7 +67,7 @@ export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>, th
     'enqueue' | 'dueOutbox' | 'nextDueAt' | 'unpackedInChannel' | 'assignPack' | 'packMembers' | 'markSent' | 'markRetry'
     | 'markFailed' | 'getOutbox' | 'queueDepth'> = {
     async enqueue(messages, at) {
-      db.transaction(() => insert(messages, at));
+      writeTx(db, () => insert(messages, at));
     },
     async dueOutbox(nowMs, limit) {
       const heads = headsStmt.all().map((r) => r.id);
@@ -82,7 +83,7 @@ export function createOutbox(db: Db, ciRuns: ReturnType<typeof createCiRuns>, th
       return unpackedStmt.all({ channelId, fromId, limit });
     },
     async assignPack(headId, memberIds, packBody) {
-      db.transaction((tx) => {
+      writeTx(db, (tx) => {
         tx.update(outbox).set({ packId: headId }).where(inArray(outbox.id, [headId, ...memberIds])).run();
         tx.update(outbox).set({ packBody }).where(eq(outbox.id, headId)).run();
       });

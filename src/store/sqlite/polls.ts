@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { and, asc, eq, inArray, lt, lte } from 'drizzle-orm';
 import type { PollConfig, Store } from '../repository.js';
 import type { Db } from './open-database.js';
@@ -28,7 +29,7 @@ export function createPolls(db: Db) {
 
   const methods: Pick<Store, 'setPollSource' | 'getPollSource' | 'pollSources' | 'claimDuePolls' | 'finishPoll' | 'seenPollItems'> = {
     async setPollSource(hookId, config, nextPollAt, at) {
-      return db.transaction(() => {
+      return writeTx(db, () => {
         const before = db.select().from(pollSources).where(eq(pollSources.hookId, hookId)).get();
         const fresh = !before || !sameSource(before, config);
         if (before && fresh) db.delete(pollSeen).where(eq(pollSeen.hookId, hookId)).run();

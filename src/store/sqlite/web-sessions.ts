@@ -1,3 +1,4 @@
+import { writeTx } from './open-database.js';
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { LoginTokenUse, Store } from '../repository.js';
 import type { Db } from './open-database.js';
@@ -10,7 +11,7 @@ import { webLoginTokens, webSessions } from './schema.js';
 export function createWebSessions(db: Db) {
   const methods: Pick<Store, 'createLoginToken' | 'useLoginToken' | 'createWebSession' | 'getWebSession' | 'deleteWebSession'> = {
     async createLoginToken(t) {
-      db.transaction(() => {
+      writeTx(db, () => {
         db.delete(webLoginTokens).where(lt(webLoginTokens.expiresAt, t.createdAt)).run();
         db.insert(webLoginTokens).values(t).run();
       });
@@ -25,7 +26,7 @@ export function createWebSessions(db: Db) {
       return { ok: false, reason: !seen ? 'unknown' : seen.usedAt ? 'used' : 'expired' };
     },
     async createWebSession(s) {
-      db.transaction(() => {
+      writeTx(db, () => {
         db.delete(webSessions).where(lt(webSessions.expiresAt, s.createdAt)).run();
         db.insert(webSessions).values(s).run();
       });
