@@ -156,7 +156,7 @@ export interface Hookbot {
 }
 
 /**
- * Starts hookbot the way `npm start` does (`tsx src/main.ts`: node with the tsx loader, src/main.ts), configured by
+ * Starts hookbot the way `npm start` does (`node --max-semi-space-size=4 --import tsx src/main.ts`), configured by
  * its environment only, and waits until `GET /healthz` answers 200 (database up, Discord gateway connected).
  */
 export async function startHookbot(opts: { dbPath: string; standIn: StandIn; logLevel?: string; readyTimeoutMs?: number }): Promise<Hookbot> {
@@ -171,7 +171,7 @@ export async function startHookbot(opts: { dbPath: string; standIn: StandIn; log
     MAX_STORED_EVENTS: '10000000', // retention must not prune what the bench counts
     DOTENV_CONFIG_PATH: join(tempDir(), '.env'), DOTENV_CONFIG_QUIET: 'true', // a developer's .env stays out of it
   };
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', fd, fd] }));
+  const child = track(spawn(process.execPath, ['--max-semi-space-size=4', '--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', fd, fd] }));
   closeSync(fd);
   const logTail = () => { try { return readFileSync(logPath, 'utf8').split('\n').slice(-15).join('\n'); } catch { return ''; } };
   const end = Date.now() + (opts.readyTimeoutMs ?? 60_000);
