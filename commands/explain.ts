@@ -1,8 +1,4 @@
-import { formatEvent } from '../formatters/format-event.js';
-import { ciView, formatCiLive } from '../formatters/ci.js';
-import { ciRunView } from '../src/ci/run-view.js';
-import { parseDelivery } from '../parsers/index.js';
-import { decide } from '../src/rules/decide.js';
+import { explainDelivery } from '../src/hooks/explain.js';
 import { routeLine } from './route.js';
 import type { CommandContext, CommandResult } from './context.js';
 import { text } from './context.js';
@@ -10,8 +6,9 @@ import { MSG } from './messages.js';
 import { resolveRef } from './resolve-ref.js';
 
 /**
- * `!hook <ref> explain`: runs the hook's most recent real event through its current rules again and says what
- * kept or dropped it, and what the message would be now. Changes nothing.
+ * `!hook <ref> explain`: runs the hook's most recent real event through its current rules again (the same reading
+ * as the delivery log's Explain, `src/hooks/explain.ts`) and says what kept or dropped it, and what the message
+ * would be now. Changes nothing.
  */
 export async function explainCommand(ref: string, ctx: CommandContext): Promise<CommandResult> {
   const hook = await resolveRef(ref, ctx);
@@ -19,34 +16,23 @@ export async function explainCommand(ref: string, ctx: CommandContext): Promise<
   const ev = await ctx.store.latestEvent(hook.id, { real: true });
   if (!ev) return text(`**${hook.id}** has not received an event yet. \`${ctx.prefix} test ${hook.id}\` sends a sample.`);
   const when = `<t:${Math.floor(Date.parse(ev.receivedAt) / 1000)}:R>`;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(ev.payload);
-    let event = parseDelivery(hook.service, ev.eventType, payload, ev.receivedAt, hook.verify);
-    // A CI job or pipeline event is part of its run: the run as it stands is what filters see.
-    const run = 'ci' in event && event.ci ? await ctx.store.getCiRun(hook.id, event.ci.runKey) : undefined;
-    const about = run ? `“${event.title}”, part of run ${run.runId} (${run.status})` : `“${event.title}”`;
-    const view = run ? ciRunView(run) : undefined;
-    if (view) event = ciView(view, null, event.occurredAt);
-    const decision = decide(hook, event, { payload });
-    const template = hook.templates?.[event.event] ?? hook.templates?.['*'];
-    const preview = view ? formatCiLive(view, { first: false }) : formatEvent(event, template, payload);
-    const lines = [
-      `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — ${about}.`,
-      decision.keep ? `✅ Kept: ${decision.reason}.` : `🚫 Dropped: ${decision.reason}.`,
-      ...(decision.keep && hook.routes?.length ? [routeLine(hook, event, payload)] : []),
-      `When it arrived: ${ev.outcome ?? 'not processed yet'}.`,
-      template ? `Template: \`${template}\`` : 'Template: default layout.',
-      decision.keep ? 'It would be posted as:' : 'Had it been kept, it would have been posted as:',
-    ];
-    return {
-      reply: {
-        content: [lines.join('\n'), preview.content].filter(Boolean).join('\n'),
-        embeds: preview.embeds,
-        allowed_mentions: { parse: [] },
-      },
-    };
-  } catch (err) {
-    return text(`🔍 The latest event of **${hook.id}** (\`${ev.eventType}\`, ${when}) cannot be read: ${(err as Error).message}.`);
-  }
+  const x = await explainDelivery(ctx.store, hook, ev);
+  if (!x.ok) return text(`🔍 The latest event of **${hook.id}** (\`${ev.eventType}\`, ${when}) cannot be read: ${x.error}.`);
+  const { decision, event, payload, preview } = x;
+  const lines = [
+    `🔍 Latest event of **${hook.id}**: \`${ev.eventType}\` received ${when} — ${x.about}.`,
+    decision.keep ? `✅ Kept: ${decision.reason}.` : `🚫 Dropped: ${decision.reason}.`,
+    ...(decision.keep && hook.routes?.length ? [routeLine(hook, event, payload)] : []),
+    ...(x.digest ? [`⏳ ${x.digest[0].toUpperCase()}${x.digest.slice(1)}.`] : []),
+    `When it arrived: ${ev.outcome ?? 'not processed yet'}.`,
+    x.template ? `Template: \`${x.template}\`` : 'Template: default layout.',
+    decision.keep ? 'It would be posted as:' : 'Had it been kept, it would have been posted as:',
+  ];
+  return {
+    reply: {
+      content: [lines.join('\n'), preview.content].filter(Boolean).join('\n'),
+      embeds: preview.embeds,
+      allowed_mentions: { parse: [] },
+    },
+  };
 }
